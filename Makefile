@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0
+# The series' workbench.  README.md documents every target.
+#
+# Variables (environment or command line):
+#   ARCH=x86_64|arm64|s390   arch for "make kunit" (default x86_64)
+#   KERNEL_DIR=/path         use your own 6.1.y git tree instead of Debian's
+#   BASE_REF=<rev>           with KERNEL_DIR: the base to apply the series on
+#   FORCE=1                  accept another kernel version, or drop unrefreshed commits
+#   CACHE_DIR=/path          where the Debian tree, build dirs and ccache live
+
+ARCH ?= x86_64
+export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR
+
+.PHONY: all deps tree apply kunit test refresh
+
+all: test
+
+deps:
+	@tools/deps.sh
+
+tree:
+	@tools/tree.sh
+
+apply:
+	@tools/apply.sh
+
+kunit:
+	@tools/kunit.sh $(ARCH)
+
+test:
+	@tools/test.sh
+
+refresh:
+	@tools/refresh.sh

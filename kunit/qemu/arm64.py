@@ -1,0 +1,13 @@
+# SPDX-License-Identifier: GPL-2.0
+# kunit.py --qemu_config for arm64 (always TCG on an x86_64 host).
+from ..qemu_config import QemuArchParams
+
+QEMU_ARCH = QemuArchParams(linux_arch='arm64',
+			   kconfig='''
+CONFIG_SERIAL_AMBA_PL011=y
+CONFIG_SERIAL_AMBA_PL011_CONSOLE=y''',
+			   qemu_arch='aarch64',
+			   kernel_path='arch/arm64/boot/Image.gz',
+			   kernel_command_line='console=ttyAMA0',
+			   extra_qemu_params=['-machine', 'virt', '-cpu', 'cortex-a57',
+					      '-accel', 'tcg', '-smp', '2', '-m', '2048'])

@@ -1,0 +1,17 @@
+# SPDX-License-Identifier: GPL-2.0
+# kunit.py --qemu_config for x86_64.  tools/kunit.sh sets GUP_QEMU_ACCEL
+# to "kvm" when /dev/kvm boots a guest here, to "tcg" otherwise.
+import os
+
+from ..qemu_config import QemuArchParams
+
+QEMU_ARCH = QemuArchParams(linux_arch='x86_64',
+			   kconfig='''
+CONFIG_SERIAL_8250=y
+CONFIG_SERIAL_8250_CONSOLE=y''',
+			   qemu_arch='x86_64',
+			   kernel_path='arch/x86/boot/bzImage',
+			   kernel_command_line='console=ttyS0',
+			   extra_qemu_params=['-bios', 'qboot.rom',
+					      '-accel', os.environ.get('GUP_QEMU_ACCEL', 'tcg'),
+					      '-smp', '2', '-m', '2048'])

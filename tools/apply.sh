@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Apply the series with git am on the work branch, fresh from the base.
+#
+# The work branch is reset to the base and the series applied again on
+# every run.  Files whose contents end up unchanged get their old mtime
+# back, so the per-arch build directories rebuild only what changed.
+#
+# Refuses, changing nothing, when the tree has uncommitted changes or the
+# work branch holds commits that patches/ does not (run "make refresh"
+# first, or FORCE=1).  If a patch does not apply, the am is aborted, the
+# message names the patch and the file, and the tree is left at the base.
+. "$(dirname "$0")/lib.sh"
+
+check_series_files
+"$REPO/tools/tree.sh"
+
+DIR=$(kernel_dir)
+DIR=$(git -C "$DIR" rev-parse --show-toplevel)
+G=(git -C "$DIR")
+# git am records a committer; the Debian tree has the placeholder
+# configured, a user tree uses the user's identity if it has one.
+"${G[@]}" config user.email >/dev/null || G+=(-c "user.name=$PLACEHOLDER_NAME" -c "user.email=$PLACEHOLDER_EMAIL")
+
+BASE=$(resolve_base "$DIR")
+BASE_DESC=$("${G[@]}" describe --tags --always "$BASE" 2>/dev/null || echo "$BASE")
+mapfile -t PATCHES < <(series_patches)
+
+banner "apply: ${#PATCHES[@]} patch(es) on $WORK_BRANCH from $BASE_DESC in $DIR"
+if is_user_tree; then
+	info "KERNEL_DIR: only branch '$WORK_BRANCH' is created or reset; no other branch is touched"
+fi
+
+# An am of ours that was interrupted (^C, power loss) is rolled back;
+# anything else in progress belongs to the user.
+if [ -d "$("${G[@]}" rev-parse --git-path rebase-apply)" ]; then
+	cur=$("${G[@]}" symbolic-ref -q --short HEAD || true)
+	[ "$cur" = "$WORK_BRANCH" ] ||
+		die "a git am or rebase is in progress in $DIR (on ${cur:-a detached HEAD}): finish or abort it first; nothing was changed"
+	info "aborting an interrupted git am on $WORK_BRANCH"
+	"${G[@]}" am --abort
+fi
+
+dirty=$("${G[@]}" status --porcelain --untracked-files=no)
+if [ -n "$dirty" ]; then
+	printf '%s\n' "$dirty" | head -n 10 >&2
+	die "$DIR has uncommitted changes (above): commit them on $WORK_BRANCH and run 'make refresh', or stash them; nothing was changed"
+fi
+
+TIP=$("${G[@]}" rev-parse -q --verify "refs/heads/$WORK_BRANCH" || true)
+APPLIED=$("${G[@]}" config --get gupseries.applied || true)
+if [ -n "$TIP" ] && [ "$TIP" != "$APPLIED" ] && [ "$TIP" != "$BASE" ]; then
+	if [ -z "${FORCE:-}" ]; then
+		die "branch $WORK_BRANCH in $DIR has commits that patches/ does not (tip $(git -C "$DIR" rev-parse --short "$TIP")): run 'make refresh' to keep them as patches, or FORCE=1 to drop them; nothing was changed"
+	fi
+	saved="refs/gup-series/dropped/$(date +%Y%m%d-%H%M%S)"
+	"${G[@]}" update-ref "$saved" "$TIP"
+	info "FORCE=1: dropping the unrefreshed commits on $WORK_BRANCH; they are kept at $saved"
+fi
+
+# Remember the mtimes of the files the reset is about to rewrite.
+OLD=$("${G[@]}" rev-parse HEAD)
+STAMPS=$(mktemp -d)
+trap 'rm -rf "$STAMPS"' EXIT
+mapfile -t CHANGED < <("${G[@]}" diff --name-only --no-renames "$OLD" "$BASE")
+for f in "${CHANGED[@]}"; do
+	[ -f "$DIR/$f" ] || continue
+	mkdir -p "$STAMPS/${f%/*}"
+	touch -r "$DIR/$f" "$STAMPS/$f"
+done
+
+restore_mtimes() {
+	local f new=$1 n=0
+	for f in "${CHANGED[@]}"; do
+		[ -e "$STAMPS/$f" ] && [ -f "$DIR/$f" ] || continue
+		[ "$("${G[@]}" rev-parse -q --verify "$OLD:$f")" = "$("${G[@]}" rev-parse -q --verify "$new:$f")" ] || continue
+		touch -r "$STAMPS/$f" "$DIR/$f"
+		n=$((n + 1))
+	done
+	[ "$n" -eq 0 ] || info "$n unchanged file(s) keep their mtime (no needless rebuild)"
+}
+
+"${G[@]}" checkout -q -B "$WORK_BRANCH" "$BASE"
+"${G[@]}" config gupseries.applied "$BASE"
+is_user_tree && ! "${G[@]}" config --get gupseries.base >/dev/null && "${G[@]}" config gupseries.base "$BASE"
+
+AM=(am --quiet)
+is_user_tree && AM+=(--3way)
+paths=()
+for p in "${PATCHES[@]}"; do paths+=("$REPO/patches/$p"); done
+
+if [ ${#paths[@]} -gt 0 ] && ! out=$("${G[@]}" "${AM[@]}" "${paths[@]}" 2>&1); then
+	num=$(printf '%s\n' "$out" | sed -n 's/^Patch failed at \([0-9]*\) .*/\1/p' | head -n 1)
+	num=$((10#${num:-0}))
+	name=${PATCHES[$((num - 1))]:-unknown}
+	file=$(printf '%s\n' "$out" | sed -n \
+		-e 's/^error: patch failed: \(.*\):[0-9]*$/\1/p' \
+		-e 's/^error: \(.*\): does not exist in index$/\1 (missing)/p' \
+		-e 's/^error: \(.*\): already exists in index$/\1 (already exists)/p' \
+		-e 's/^error: \(.*\): does not match index$/\1/p' \
+		-e 's/^CONFLICT ([a-z]*): Merge conflict in \(.*\)$/\1 (conflict)/p' | head -n 1)
+	"${G[@]}" am --abort >/dev/null 2>&1 || true
+	"${G[@]}" checkout -q -f -B "$WORK_BRANCH" "$BASE"
+	restore_mtimes "$BASE"
+	printf '%s\n' "$out" | sed 's/^/    git am: /' >&2
+	die "patch $num of ${#PATCHES[@]}, patches/$name, does not apply to $BASE_DESC: ${file:-see git am output above}. The am was aborted; $DIR is left at the base ($BASE_DESC) on branch $WORK_BRANCH, clean."
+fi
+
+NEW=$("${G[@]}" rev-parse HEAD)
+"${G[@]}" config gupseries.applied "$NEW"
+restore_mtimes "$NEW"
+n=$("${G[@]}" rev-list --count "$BASE..$NEW")
+[ "$n" -eq ${#PATCHES[@]} ] || die "git am made $n commits from ${#PATCHES[@]} patches"
+"${G[@]}" log --reverse --format='    %h %s' "$BASE..$NEW"
+info "$WORK_BRANCH is at $(git -C "$DIR" rev-parse --short "$NEW") ($n patch(es) on $BASE_DESC)"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make deps: install every Debian package the tools call.  Installs only
+# what is missing, so it is cheap to run again.
+. "$(dirname "$0")/lib.sh"
+
+PACKAGES=(
+	# building the kernels
+	make gcc libc6-dev flex bison bc libelf-dev libssl-dev ccache
+	cpio kmod xz-utils perl python3 git
+	gcc-aarch64-linux-gnu gcc-s390x-linux-gnu
+	# running them
+	qemu-system-x86 qemu-system-arm qemu-system-misc
+	# the series and its checks
+	quilt b4 sparse coccinelle
+	# checkpatch.pl runs scripts/spdxcheck.py, which needs these
+	python3-ply python3-git
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+
+banner "deps: ${#PACKAGES[@]} Debian packages needed, ${#missing[@]} missing"
+if [ ${#missing[@]} -eq 0 ]; then
+	info "all installed"
+	exit 0
+fi
+info "installing: ${missing[*]}"
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+command -v apt-get >/dev/null || die "apt-get not found: this needs a Debian system"
+export DEBIAN_FRONTEND=noninteractive
+if ! $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"; then
+	info "install failed; refreshing the package lists and retrying"
+	$SUDO apt-get update -q || die "apt-get update failed"
+	$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+		die "apt-get install failed for: ${missing[*]}"
+fi
+info "installed ${#missing[@]} package(s)"

@@ -1,0 +1,152 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared shell helpers for the tools/ scripts.  Source it; do not run it.
+
+set -euo pipefail
+
+# Debian's own python3 and tools first: a python3 from pyenv or a venv
+# lacks the Debian modules (ply, git) that checkpatch's spdxcheck.py uses.
+export PATH=/usr/bin:/bin:$PATH
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=base.conf
+. "$REPO/tools/base.conf"
+BASE_KVERSION=${BASE_DEB_VERSION%-*}
+
+CACHE_DIR=${CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/gup-series}
+BUILD_ROOT=${BUILD_ROOT:-$CACHE_DIR/build}
+RESULTS_DIR=${RESULTS_DIR:-$CACHE_DIR/results}
+WORK_BRANCH=${WORK_BRANCH:-gup-series}
+DEFAULT_KERNEL_DIR=$CACHE_DIR/linux-$BASE_DEB_VERSION
+DEFAULT_BASE_TAG=debian/$BASE_DEB_VERSION
+# The placeholder identity every patch in patches/ carries (README).
+PLACEHOLDER_NAME="GUP Series Placeholder"
+PLACEHOLDER_EMAIL="placeholder@gup-series.invalid"
+
+# One clock for a whole "make test": the first script started sets it.
+export GUP_T0=${GUP_T0:-$(date +%s)}
+
+elapsed() {
+	local s=$(($(date +%s) - GUP_T0))
+	printf '%02d:%02d' $((s / 60)) $((s % 60))
+}
+
+banner() {
+	printf '\n==> [%s] %s\n' "$(elapsed)" "$*"
+}
+
+info() {
+	printf '    %s\n' "$*"
+}
+
+die() {
+	printf 'error: %s\n' "$*" >&2
+	exit 1
+}
+
+# The kernel tree in use: KERNEL_DIR if the user named one, else the
+# Debian tree in the cache.
+kernel_dir() {
+	if [ -n "${KERNEL_DIR:-}" ]; then
+		printf '%s\n' "$KERNEL_DIR"
+	else
+		printf '%s\n' "$DEFAULT_KERNEL_DIR"
+	fi
+}
+
+is_user_tree() {
+	[ -n "${KERNEL_DIR:-}" ]
+}
+
+# Commands every target needs.  A missing one runs "make deps" once;
+# if it is still missing afterwards we name it and stop.
+need() {
+	local missing=() c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || missing+=("$c")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ -z "${GUP_DEPS_TRIED:-}" ]; then
+		info "missing: ${missing[*]}; running tools/deps.sh"
+		GUP_DEPS_TRIED=1 "$REPO/tools/deps.sh" || die "tools/deps.sh failed"
+		export GUP_DEPS_TRIED=1
+		need "$@"
+		return
+	fi
+	die "required tool(s) not found even after 'make deps': ${missing[*]}"
+}
+
+# "make kernelversion" without running make: VERSION.PATCHLEVEL.SUBLEVEL.
+tree_kversion() {
+	awk -F' = ' '
+		$1 == "VERSION" { v = $2 }
+		$1 == "PATCHLEVEL" { p = $2 }
+		$1 == "SUBLEVEL" { s = $2 }
+		END { if (v != "") printf "%s.%s.%s\n", v, p, s }
+	' "$1/Makefile" 2>/dev/null
+}
+
+# The patches named in series, in order, one per line.
+series_patches() {
+	sed -e 's/#.*//' -e 's/[[:space:]].*//' "$REPO/series" | sed '/^$/d'
+}
+
+# The series files exist and patches/ holds nothing that series omits.
+check_series_files() {
+	local p b bad=0
+	[ -f "$REPO/series" ] || die "series file missing: $REPO/series"
+	while read -r p; do
+		if [ ! -f "$REPO/patches/$p" ]; then
+			printf 'error: series lists %s but patches/%s does not exist\n' "$p" "$p" >&2
+			bad=1
+		fi
+	done < <(series_patches)
+	for p in "$REPO"/patches/*.patch; do
+		[ -e "$p" ] || continue
+		b=${p##*/}
+		case "$b" in 0000-cover-letter.patch) continue ;; esac
+		if ! series_patches | grep -qxF "$b"; then
+			printf 'error: patches/%s is not listed in series\n' "$b" >&2
+			bad=1
+		fi
+	done
+	[ "$bad" -eq 0 ] || die "series and patches/ disagree (see above)"
+}
+
+# Architecture table: kunit.py arch, cross compiler prefix, QEMU binary.
+arch_cross() {
+	case "$1" in
+	x86_64) echo "" ;;
+	arm64) echo "aarch64-linux-gnu-" ;;
+	s390) echo "s390x-linux-gnu-" ;;
+	*) die "unknown ARCH '$1' (use x86_64, arm64 or s390)" ;;
+	esac
+}
+
+arch_qemu() {
+	case "$1" in
+	x86_64) echo qemu-system-x86_64 ;;
+	arm64) echo qemu-system-aarch64 ;;
+	s390) echo qemu-system-s390x ;;
+	*) die "unknown ARCH '$1' (use x86_64, arm64 or s390)" ;;
+	esac
+}
+
+# The revision the series is applied on, as a commit id.  BASE_REF wins;
+# else what the tree recorded (the tag for the Debian tree; for a user
+# tree, its HEAD when the tools first used it).
+resolve_base() {
+	local dir=$1 base
+	if [ -n "${BASE_REF:-}" ]; then
+		base=$BASE_REF
+	else
+		base=$(git -C "$dir" config --get gupseries.base || true)
+	fi
+	if [ -z "$base" ]; then
+		is_user_tree || die "$dir has no recorded base: remove it and run again to re-import"
+		[ "$(git -C "$dir" symbolic-ref -q --short HEAD || true)" != "$WORK_BRANCH" ] ||
+			die "$dir is on $WORK_BRANCH but has no recorded base: name it with BASE_REF=<rev>"
+		base=HEAD
+	fi
+	git -C "$dir" rev-parse -q --verify "$base^{commit}" ||
+		die "base revision '$base' not found in $dir"
+}

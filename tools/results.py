@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Read one kunit.py run: its --json results and its kernel log.
+
+Writes one TSV row per suite (arch, suite, passed, failed, skipped) to the
+file named by --tsv and prints a short per-arch report.  Exits non-zero if
+a case failed or crashed, an expected suite is missing, or the kernel log
+holds a report (WARNING, BUG, KASAN, lockdep, Oops, panic, UBSAN) that no
+test announced beforehand.
+
+A test that provokes a report on purpose brackets it with two log lines:
+    KUNIT-EXPECT-REPORT-BEGIN: <why>
+    KUNIT-EXPECT-REPORT-END
+and reports in between are allowed.
+"""
+
+import argparse
+import json
+import re
+import sys
+
+REPORT = re.compile(r'(WARNING:|BUG:|kernel BUG at|Oops|Kernel panic|UBSAN:|'
+                    r'INFO: possible|general protection fault|'
+                    r'Unable to handle kernel|KASAN:)')
+BEGIN = 'KUNIT-EXPECT-REPORT-BEGIN:'
+END = 'KUNIT-EXPECT-REPORT-END'
+
+
+def leaves(group):
+    """Yield the status of every leaf case (each parameter counts)."""
+    for case in group.get('test_cases', []):
+        yield case['status']
+    for sub in group.get('sub_groups', []):
+        yield from leaves(sub)
+
+
+def suites(root):
+    """Top-level groups are suites; kunit.py nests them one level down."""
+    for sub in root.get('sub_groups', []):
+        yield sub['name'], sub
+
+
+def scan_log(path):
+    unexpected, expected = [], 0
+    announced = False
+    try:
+        lines = open(path, errors='replace').read().splitlines()
+    except OSError as e:
+        return [f'cannot read kernel log: {e}'], 0
+    for line in lines:
+        if BEGIN in line:
+            announced = True
+            continue
+        if END in line:
+            announced = False
+            continue
+        if REPORT.search(line):
+            if announced:
+                expected += 1
+            else:
+                unexpected.append(line.strip())
+    return unexpected, expected
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--arch', required=True)
+    ap.add_argument('--json', required=True)
+    ap.add_argument('--log', required=True)
+    ap.add_argument('--suites', required=True, help='file: expected suites')
+    ap.add_argument('--tsv', required=True)
+    a = ap.parse_args()
+
+    problems = []
+    rows = []
+    try:
+        root = json.load(open(a.json))
+    except (OSError, ValueError) as e:
+        root = {}
+        problems.append(f'no KUnit results ({e}): the build or the boot failed')
+
+    seen = set()
+    for name, group in suites(root):
+        st = list(leaves(group))
+        passed = st.count('PASS')
+        skipped = st.count('SKIP')
+        failed = len(st) - passed - skipped
+        rows.append((a.arch, name, passed, failed, skipped))
+        seen.add(name)
+        if failed:
+            problems.append(f'{name}: {failed} case(s) failed or crashed')
+        if not st:
+            problems.append(f'{name}: no cases ran')
+
+    expected = [l.split('#')[0].strip() for l in open(a.suites)]
+    for name in filter(None, expected):
+        if name not in seen:
+            rows.append((a.arch, name, 0, 1, 0))
+            problems.append(f'{name}: suite missing from the results')
+
+    unexpected, allowed = scan_log(a.log)
+    for line in unexpected[:10]:
+        problems.append(f'kernel log: {line}')
+    if len(unexpected) > 10:
+        problems.append(f'kernel log: ... {len(unexpected) - 10} more reports')
+
+    with open(a.tsv, 'w') as f:
+        for r in rows:
+            f.write('\t'.join(map(str, r)) + '\n')
+        f.write(f'#log\t{a.arch}\t{len(unexpected)}\t{allowed}\n')
+
+    for r in rows:
+        print(f'    {r[1]:<28} {r[2]:>4} passed {r[3]:>4} failed {r[4]:>4} skipped')
+    if allowed:
+        print(f'    kernel log: {allowed} announced report line(s), allowed')
+    for p in problems:
+        print(f'    FAIL: {p}')
+    return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make test: series checks, git am and quilt on a clean base, checkpatch
+# --strict, and make kunit on x86_64, arm64 and s390.  Ends with a table
+# (arch x suite) and the line "N passed, N failed".
+. "$(dirname "$0")/lib.sh"
+
+ARCHES=${ARCHES:-x86_64 arm64 s390}
+failures=()
+
+banner "test: series checks"
+check_series_files
+mapfile -t PATCHES < <(series_patches)
+[ ${#PATCHES[@]} -gt 0 ] || die "series is empty"
+for p in "${PATCHES[@]}"; do
+	f=$REPO/patches/$p
+	head -n 1 "$f" | grep -qE '^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001$' ||
+		failures+=("$p: not git format-patch output (no mbox 'From <commit>' line)")
+	for h in From Date Subject; do
+		grep -q "^$h: " "$f" || failures+=("$p: no $h: header")
+	done
+	grep -qxF "From: $PLACEHOLDER_NAME <$PLACEHOLDER_EMAIL>" "$f" ||
+		failures+=("$p: author is not the placeholder identity")
+	grep -qxF "Signed-off-by: $PLACEHOLDER_NAME <$PLACEHOLDER_EMAIL>" "$f" ||
+		failures+=("$p: no Signed-off-by: $PLACEHOLDER_NAME <$PLACEHOLDER_EMAIL>")
+done
+info "${#PATCHES[@]} patch(es) listed, all present, format-patch output with Subject and Signed-off-by"
+if [ ${#failures[@]} -gt 0 ]; then
+	printf 'error: %s\n' "${failures[@]}" >&2
+	die "series checks failed"
+fi
+
+banner "test: git am on a clean base"
+"$REPO/tools/apply.sh"
+DIR=$(git -C "$(kernel_dir)" rev-parse --show-toplevel)
+BASE=$(resolve_base "$DIR")
+
+banner "test: quilt push -a on a clean base"
+need quilt patch
+"$REPO/tools/quilt-check.sh" "$DIR" "$BASE" "$WORK_BRANCH" ||
+	failures+=("quilt: the series does not apply with quilt, or gives another tree than git am")
+
+banner "test: checkpatch --strict"
+"$REPO/tools/checkpatch.sh" "$DIR" || failures+=("checkpatch: see above")
+
+declare -A arch_rc
+for a in $ARCHES; do
+	banner "test: make kunit ARCH=$a"
+	rc=0
+	"$REPO/tools/kunit.sh" "$a" || rc=$?
+	arch_rc[$a]=$rc
+	[ "$rc" -eq 0 ] || failures+=("kunit $a: exit status $rc (see its results above)")
+done
+
+banner "test: summary"
+total_p=0 total_f=0 total_s=0
+printf '    %-8s %-28s %7s %7s %7s\n' arch suite passed failed skipped
+for a in $ARCHES; do
+	tsv=$RESULTS_DIR/$a.tsv
+	if [ ! -f "$tsv" ]; then
+		printf '    %-8s %-28s %7s %7s %7s\n' "$a" "(no results)" - - -
+		total_f=$((total_f + 1))
+		continue
+	fi
+	while IFS=$'\t' read -r arch suite p f s; do
+		case "$arch" in '#'*) continue ;; esac
+		printf '    %-8s %-28s %7d %7d %7d\n' "$arch" "$suite" "$p" "$f" "$s"
+		total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
+	done <"$tsv"
+done
+printf '    %-8s %-28s %7d %7d %7d\n' all total "$total_p" "$total_f" "$total_s"
+info "wall time $(elapsed)"
+for f in "${failures[@]}"; do
+	printf '    FAILED: %s\n' "$f"
+done
+printf '%d passed, %d failed\n' "$total_p" "$total_f"
+[ ${#failures[@]} -eq 0 ] && [ "$total_f" -eq 0 ]
