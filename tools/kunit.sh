@@ -24,6 +24,18 @@ mkdir -p "$CCACHE_DIR"
 ccache --max-size=8G >/dev/null
 ccache --zero-stats >/dev/null
 
+# kunit.py in the kernel tree.  It is silent while make runs, so say
+# every minute that it still is.
+kunit_py() {
+	local hb rc=0
+	(while sleep 60; do info "... kunit.py $1 $ARCH still running [$(elapsed)]"; done) &
+	hb=$!
+	(cd "$DIR" && python3 tools/testing/kunit/kunit.py "$@") </dev/null || rc=$?
+	kill "$hb" 2>/dev/null || true
+	wait "$hb" 2>/dev/null || true
+	return "$rc"
+}
+
 KUNITCONFIGS=(--kunitconfig="$REPO/kunit/gup-series.kunitconfig")
 [ -f "$REPO/kunit/$ARCH.kunitconfig" ] && KUNITCONFIGS+=(--kunitconfig="$REPO/kunit/$ARCH.kunitconfig")
 common=(--arch="$ARCH" --build_dir="$BUILD" "${KUNITCONFIGS[@]}"
@@ -36,7 +48,7 @@ if [ "$ARCH" = x86_64 ]; then
 	if [ "$ACCEL" = unknown ]; then
 		# Nothing to probe KVM with yet: build first.
 		banner "kunit $ARCH: kunit.py build (to probe KVM with the kernel)"
-		(cd "$DIR" && python3 tools/testing/kunit/kunit.py build "${common[@]}") </dev/null || true
+		kunit_py build "${common[@]}" || BUILD_FAILED=1
 		ACCEL=$("$REPO/tools/accel.sh" "$BUILD")
 		[ "$ACCEL" != unknown ] || ACCEL=tcg
 	fi
@@ -46,17 +58,13 @@ export GUP_QEMU_ACCEL=$ACCEL
 banner "kunit $ARCH: kunit.py run (build in $BUILD, QEMU $QEMU, accel $ACCEL)"
 args=(run "${common[@]}" --timeout="${KUNIT_TIMEOUT:-600}" --json="$BUILD/results.json")
 
-# kunit.py is silent while make runs: say every minute that it still is.
-(
-	while sleep 60; do
-		printf '    ... kunit.py %s still running [%s]\n' "$ARCH" "$(elapsed)"
-	done
-) &
-heartbeat=$!
-trap 'kill $heartbeat 2>/dev/null || true' EXIT
 rc=0
-(cd "$DIR" && python3 tools/testing/kunit/kunit.py "${args[@]}") </dev/null || rc=$?
-kill $heartbeat 2>/dev/null || true
+if [ -z "${BUILD_FAILED:-}" ]; then
+	kunit_py "${args[@]}" || rc=$?
+else
+	info "not running: the build failed (above)"
+	rc=1
+fi
 
 info "ccache: $(ccache --print-stats 2>/dev/null | awk -F'\t' '$1=="direct_cache_hit"||$1=="preprocessed_cache_hit"{h+=$2} $1=="cache_miss"{m=$2} END{printf "%d hits, %d misses", h, m}')"
 banner "kunit $ARCH: results (kunit.py exit status $rc)"
