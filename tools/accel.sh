@@ -38,7 +38,7 @@ if [ ! -f "$image" ]; then
 fi
 
 log=$(mktemp)
-timeout 60 qemu-system-x86_64 -accel kvm -bios qboot.rom -nodefaults -nographic \
+timeout 30 qemu-system-x86_64 -accel kvm -bios qboot.rom -nodefaults -nographic \
 	-no-reboot -m 1024 -serial stdio -kernel "$image" \
 	-append "console=ttyS0 kunit.enable=0 panic=-1" </dev/null >"$log" 2>&1 || true
 if grep -q -e 'VFS: Unable to mount root' -e 'Kernel panic - not syncing' "$log" &&
