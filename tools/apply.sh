@@ -11,6 +11,7 @@
 # first, or FORCE=1).  If a patch does not apply, the am is aborted, the
 # message names the patch and the file, and the tree is left at the base.
 . "$(dirname "$0")/lib.sh"
+lock_tree
 
 check_series_files
 "$REPO/tools/tree.sh"

@@ -150,3 +150,14 @@ resolve_base() {
 	git -C "$dir" rev-parse -q --verify "$base^{commit}" ||
 		die "base revision '$base' not found in $dir"
 }
+
+# One tool at a time per kernel tree: a second "make kunit" resetting the
+# work branch under a running build would corrupt it.  Children of the
+# holder (test.sh -> kunit.sh -> apply.sh) inherit the lock.
+lock_tree() {
+	[ -z "${GUP_LOCKED:-}" ] || return 0
+	mkdir -p "$CACHE_DIR"
+	exec 9>"$CACHE_DIR/lock"
+	flock -n 9 || die "another make kunit/test/refresh is running (lock $CACHE_DIR/lock held): wait for it"
+	export GUP_LOCKED=1
+}

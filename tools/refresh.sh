@@ -4,6 +4,7 @@
 # work branch, with git format-patch.  Code is edited and committed in the
 # kernel tree; .patch files are never edited by hand.
 . "$(dirname "$0")/lib.sh"
+lock_tree
 
 need git
 DIR=$(kernel_dir)

@@ -4,9 +4,12 @@
 # --strict, and make kunit on x86_64, arm64 and s390.  Ends with a table
 # (arch x suite) and the line "N passed, N failed".
 . "$(dirname "$0")/lib.sh"
+lock_tree
 
 ARCHES=${ARCHES:-x86_64 arm64 s390}
 failures=()
+
+"$REPO/tools/deps.sh"
 
 banner "test: series checks"
 check_series_files
