@@ -95,7 +95,7 @@ if [ ${#paths[@]} -gt 0 ] && ! out=$("${G[@]}" "${AM[@]}" "${paths[@]}" 2>&1); t
 	num=$((10#${num:-0}))
 	name=${PATCHES[$((num - 1))]:-unknown}
 	file=$(printf '%s\n' "$out" | sed -n \
-		-e 's/^error: patch failed: \(.*\):[0-9]*$/\1/p' \
+		-e 's/^error: patch failed: \(.*\):\([0-9]*\)$/\1 (hunk at line \2)/p' \
 		-e 's/^error: \(.*\): does not exist in index$/\1 (missing)/p' \
 		-e 's/^error: \(.*\): already exists in index$/\1 (already exists)/p' \
 		-e 's/^error: \(.*\): does not match index$/\1/p' \
@@ -103,7 +103,10 @@ if [ ${#paths[@]} -gt 0 ] && ! out=$("${G[@]}" "${AM[@]}" "${paths[@]}" 2>&1); t
 	"${G[@]}" am --abort >/dev/null 2>&1 || true
 	"${G[@]}" checkout -q -f -B "$WORK_BRANCH" "$BASE"
 	restore_mtimes "$BASE"
-	printf '%s\n' "$out" | sed 's/^/    git am: /' >&2
+	# git am's own advice (--continue, --skip) does not apply: we aborted.
+	printf '%s\n' "$out" | grep -v -e '^hint:' -e '^When you have resolved' \
+		-e '^If you prefer to skip' -e '^To restore the original branch' |
+		sed 's/^/    git am: /' >&2
 	die "patch $num of ${#PATCHES[@]}, patches/$name, does not apply to $BASE_DESC: ${file:-see git am output above}. The am was aborted; $DIR is left at the base ($BASE_DESC) on branch $WORK_BRANCH, clean."
 fi
 
