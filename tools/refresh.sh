@@ -39,14 +39,30 @@ n=$("${G[@]}" rev-list --count "$BASE..HEAD")
 banner "refresh: $n commit(s) $WORK_BRANCH (${BASE:0:12}..HEAD) -> patches/"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"${G[@]}" format-patch -q --zero-commit --no-signature -o "$tmp" "$BASE..HEAD"
+"${G[@]}" format-patch -q --zero-commit --no-signature --cover-letter \
+	--base="$BASE" -o "$tmp" "$BASE..HEAD"
 
-find "$REPO/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
-	! -name '0000-cover-letter.patch' -delete
+# The cover letter keeps its subject and text; the shortlog, diffstat and
+# base-commit below them are regenerated.
+cover=$REPO/patches/0000-cover-letter.patch
+if [ -f "$cover" ]; then
+	python3 - "$cover" "$tmp/0000-cover-letter.patch" <<'PY'
+import re, sys
+old, new = (open(f).read() for f in sys.argv[1:])
+subj = re.search(r'^Subject: \[PATCH[^\]]*\] (.*(?:\n [^\n]*)*)', old, re.M).group(1)
+body = old.split('\n\n', 1)[1]
+blurb = re.split(r'^\S.* \(\d+\):$', body, maxsplit=1, flags=re.M)[0].rstrip('\n')
+new = new.replace('*** SUBJECT HERE ***', subj).replace('*** BLURB HERE ***', blurb)
+open(sys.argv[2], 'w').write(new)
+PY
+fi
+
+find "$REPO/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' -delete
 : >"$REPO/series"
 for p in "$tmp"/*.patch; do
 	[ -e "$p" ] || continue
 	mv "$p" "$REPO/patches/"
+	case "${p##*/}" in 0000-cover-letter.patch) continue ;; esac
 	printf '%s\n' "${p##*/}" >>"$REPO/series"
 done
 "${G[@]}" config gupseries.applied "$("${G[@]}" rev-parse HEAD)"

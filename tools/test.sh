@@ -27,6 +27,16 @@ for p in "${PATCHES[@]}"; do
 	grep -qxF "Signed-off-by: $PLACEHOLDER_NAME <$PLACEHOLDER_EMAIL>" "$f" ||
 		failures+=("$p: no Signed-off-by: $PLACEHOLDER_NAME <$PLACEHOLDER_EMAIL>")
 done
+cover=$REPO/patches/0000-cover-letter.patch
+if [ -f "$cover" ]; then
+	! grep -q -e '\*\*\* SUBJECT HERE \*\*\*' -e '\*\*\* BLURB HERE \*\*\*' "$cover" ||
+		failures+=("0000-cover-letter.patch: still format-patch's template")
+	grep -q '^base-commit: [0-9a-f]\{40\}$' "$cover" ||
+		failures+=("0000-cover-letter.patch: no base-commit: line (make refresh adds it)")
+	n=$(sed -n 's/^Subject: \[PATCH[^]]* 0\/\([0-9]*\)\].*/\1/p' "$cover")
+	[ "${n:-0}" -eq ${#PATCHES[@]} ] ||
+		failures+=("0000-cover-letter.patch: says 0/${n:-?}, series has ${#PATCHES[@]} (make refresh)")
+fi
 info "${#PATCHES[@]} patch(es) listed, all present, format-patch output with Subject and Signed-off-by"
 if [ ${#failures[@]} -gt 0 ]; then
 	printf 'error: %s\n' "${failures[@]}" >&2
