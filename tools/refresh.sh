@@ -53,6 +53,9 @@ subj = re.search(r'^Subject: \[PATCH[^\]]*\] (.*(?:\n [^\n]*)*)', old, re.M).gro
 body = old.split('\n\n', 1)[1]
 blurb = re.split(r'^\S.* \(\d+\):$', body, maxsplit=1, flags=re.M)[0].rstrip('\n')
 new = new.replace('*** SUBJECT HERE ***', subj).replace('*** BLURB HERE ***', blurb)
+date = re.search(r'^Date: .*$', old, re.M)
+if date:
+    new = re.sub(r'^Date: .*$', lambda m: date.group(0), new, count=1, flags=re.M)
 open(sys.argv[2], 'w').write(new)
 PY
 fi
