@@ -8,6 +8,8 @@ CONFIG_SERIAL_AMBA_PL011=y
 CONFIG_SERIAL_AMBA_PL011_CONSOLE=y''',
 			   qemu_arch='aarch64',
 			   kernel_path='arch/arm64/boot/Image.gz',
-			   kernel_command_line='console=ttyAMA0',
+			   # Huge pages for the hugetlb cases: one mapped page-cache page and
+			   # its unshared copy, with room to spare.
+			   kernel_command_line='console=ttyAMA0 hugepages=4',
 			   extra_qemu_params=['-machine', 'virt', '-cpu', 'cortex-a57',
 					      '-accel', 'tcg', '-smp', '2', '-m', '2048'])

@@ -10,6 +10,8 @@ CONFIG_NUMA=y
 CONFIG_MODULES=y''',
 			   qemu_arch='s390x',
 			   kernel_path='arch/s390/boot/bzImage',
-			   kernel_command_line='console=ttyS0',
+			   # Huge pages for the hugetlb cases: one mapped page-cache page and
+			   # its unshared copy, with room to spare.
+			   kernel_command_line='console=ttyS0 hugepages=4',
 			   extra_qemu_params=['-machine', 's390-ccw-virtio', '-cpu', 'qemu',
 					      '-accel', 'tcg', '-smp', '2', '-m', '2048'])
