@@ -28,7 +28,8 @@ ccache --zero-stats >/dev/null
 # every minute that it still is.
 kunit_py() {
 	local hb rc=0
-	(while sleep 60; do info "... kunit.py $1 $ARCH still running [$(elapsed)]"; done) &
+	# (without the lock's descriptor: a leftover sleep must not hold it)
+	(exec 9>&-; while sleep 60; do info "... kunit.py $1 $ARCH still running [$(elapsed)]"; done) &
 	hb=$!
 	(cd "$DIR" && python3 tools/testing/kunit/kunit.py "$@") </dev/null || rc=$?
 	kill "$hb" 2>/dev/null || true
