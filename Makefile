@@ -11,7 +11,7 @@
 ARCH ?= x86_64
 export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR
 
-.PHONY: all deps tree apply kunit test refresh
+.PHONY: all deps tree apply kunit test refresh walk
 
 all: test
 
@@ -32,3 +32,6 @@ test:
 
 refresh:
 	@tools/refresh.sh
+
+walk:
+	@tools/walk.sh $(ARCH)
