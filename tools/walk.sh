@@ -23,7 +23,6 @@ if [ ! -d "$SRC" ]; then
 	git -C "$DIR" worktree add -q --detach "$SRC" "$BASE"
 fi
 mkdir -p "$OUT"
-cp "$CONFIG" "$OUT/.config"
 export PATH=/usr/lib/ccache:$PATH CCACHE_DIR=${CCACHE_DIR:-$CACHE_DIR/ccache}
 arch_make() {
 	make -s -C "$SRC" O="$OUT" ARCH="$ARCH" ${CROSS:+CROSS_COMPILE=$CROSS} "$@"
@@ -34,6 +33,9 @@ n=0
 for c in $(git -C "$DIR" rev-list --reverse "$BASE..$WORK_BRANCH"); do
 	n=$((n + 1))
 	git -C "$SRC" checkout -q --detach "$c"
+	# Start every step from the full test config: olddefconfig at an
+	# early step drops the symbols that later patches add.
+	cp "$CONFIG" "$OUT/.config"
 	t0=$(date +%s)
 	if arch_make olddefconfig >/dev/null 2>"$OUT/walk.log" &&
 	   arch_make -j"$(nproc)" >/dev/null 2>>"$OUT/walk.log"; then
