@@ -16,12 +16,7 @@ BUILD=$BUILD_ROOT/$ARCH
 mkdir -p "$BUILD" "$RESULTS_DIR"
 rm -f "$BUILD/results.json" "$BUILD/test.log" "$RESULTS_DIR/$ARCH.tsv"
 
-# ccache through Debian's masquerade directory: "gcc" and the cross
-# compilers resolve to ccache, which calls the real ones.
-export PATH=/usr/lib/ccache:$PATH
-export CCACHE_DIR=${CCACHE_DIR:-$CACHE_DIR/ccache}
-mkdir -p "$CCACHE_DIR"
-ccache --max-size=8G >/dev/null
+use_ccache
 ccache --zero-stats >/dev/null
 
 # kunit.py in the kernel tree.  It is silent while make runs, so say

@@ -161,3 +161,13 @@ lock_tree() {
 	flock -n 9 || die "another make kunit/test/refresh is running (lock $CACHE_DIR/lock held): wait for it"
 	export GUP_LOCKED=1
 }
+
+# ccache through Debian's masquerade directory: "gcc" and the cross
+# compilers resolve to ccache, which calls the real ones.  One cache for
+# every arch and for the walk.
+use_ccache() {
+	export PATH=/usr/lib/ccache:$PATH
+	export CCACHE_DIR=${CCACHE_DIR:-$CACHE_DIR/ccache}
+	mkdir -p "$CCACHE_DIR"
+	ccache --max-size=8G >/dev/null
+}

@@ -33,7 +33,7 @@ if [ -f "$cover" ]; then
 		failures+=("0000-cover-letter.patch: still format-patch's template")
 	grep -q '^base-commit: [0-9a-f]\{40\}$' "$cover" ||
 		failures+=("0000-cover-letter.patch: no base-commit: line (make refresh adds it)")
-	n=$(sed -n 's/^Subject: \[PATCH[^]]* 0\/\([0-9]*\)\].*/\1/p' "$cover")
+	n=$(sed -n 's/^Subject: \[PATCH[^]]* 0*0\/\([0-9]*\)\].*/\1/p' "$cover")
 	[ "${n:-0}" -eq ${#PATCHES[@]} ] ||
 		failures+=("0000-cover-letter.patch: says 0/${n:-?}, series has ${#PATCHES[@]} (make refresh)")
 fi

@@ -23,7 +23,7 @@ if [ ! -d "$SRC" ]; then
 	git -C "$DIR" worktree add -q --detach "$SRC" "$BASE"
 fi
 mkdir -p "$OUT"
-export PATH=/usr/lib/ccache:$PATH CCACHE_DIR=${CCACHE_DIR:-$CACHE_DIR/ccache}
+use_ccache
 arch_make() {
 	make -s -C "$SRC" O="$OUT" ARCH="$ARCH" ${CROSS:+CROSS_COMPILE=$CROSS} "$@"
 }
