@@ -7,11 +7,12 @@
 #   BASE_REF=<rev>           with KERNEL_DIR: the base to apply the series on
 #   FORCE=1                  accept another kernel version, or drop unrefreshed commits
 #   CACHE_DIR=/path          where the Debian tree, build dirs and ccache live
+#   DROP="0016 0017"         for "make without": the patches to leave out
 
 ARCH ?= x86_64
-export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR
+export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP
 
-.PHONY: all deps tree apply kunit test refresh walk
+.PHONY: all deps tree apply kunit compile-test test refresh walk without
 
 all: test
 
@@ -35,3 +36,9 @@ refresh:
 
 walk:
 	@tools/walk.sh $(ARCH)
+
+compile-test:
+	@tools/compile-test.sh $(ARCH)
+
+without:
+	@tools/without.sh $(ARCH)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # make test: series checks, git am and quilt on a clean base, checkpatch
-# --strict, and make kunit on x86_64, arm64 and s390.  Ends with a table
-# (arch x suite) and the line "N passed, N failed".
+# --strict, the drivers' compile test and make kunit on x86_64, arm64 and
+# s390.  Ends with a table (arch x suite) and the line
+# "N passed, N failed".
 . "$(dirname "$0")/lib.sh"
 lock_tree
 
@@ -55,6 +56,12 @@ need quilt patch
 
 banner "test: checkpatch --strict"
 "$REPO/tools/checkpatch.sh" "$DIR" || failures+=("checkpatch: see above")
+
+for a in $ARCHES; do
+	banner "test: make compile-test ARCH=$a"
+	"$REPO/tools/compile-test.sh" "$a" ||
+		failures+=("compile-test $a: a driver file of the series does not compile (see above)")
+done
 
 declare -A arch_rc
 for a in $ARCHES; do

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make without DROP="0016 0017" [ARCH=...] [SUITE=mm_gup_longterm]:
+# prove that tests can fail.  Builds the series without the patches named
+# in DROP (their numbers), in the walk's worktree and build directory, runs
+# the KUnit suites and lists every case with its result.  The cases that
+# cover the dropped fixes are expected to FAIL here; the command exits 0
+# when the run itself worked, whatever the cases say.
+. "$(dirname "$0")/lib.sh"
+lock_tree
+
+ARCH=${1:-${ARCH:-x86_64}}
+CROSS=$(arch_cross "$ARCH")
+QEMU=$(arch_qemu "$ARCH")
+[ -n "${DROP:-}" ] || die 'name the patches to leave out: DROP="0016 0017"'
+need python3 make "${CROSS}gcc" "$QEMU" ccache
+"$REPO/tools/apply.sh" >/dev/null
+DIR=$(git -C "$(kernel_dir)" rev-parse --show-toplevel)
+BASE=$(resolve_base "$DIR")
+
+# Map patch numbers to the work branch's commits, in series order.
+mapfile -t commits < <(git -C "$DIR" rev-list --reverse "$BASE..$WORK_BRANCH")
+mapfile -t names < <(series_patches)
+[ ${#commits[@]} -eq ${#names[@]} ] || die "the work branch does not match series: run 'make apply'"
+keep=()
+dropped=()
+for d in $DROP; do
+	printf '%s\n' "${names[@]}" | grep -q "^$d-" || die "DROP: no patch $d-* in series"
+done
+for i in "${!names[@]}"; do
+	n=${names[$i]%%-*}
+	if [[ " $DROP " == *" $n "* ]]; then
+		dropped+=("${names[$i]}")
+	else
+		keep+=("${commits[$i]}")
+	fi
+done
+
+SRC=$CACHE_DIR/walk-src
+OUT=$BUILD_ROOT/walk-$ARCH
+if [ ! -d "$SRC" ]; then
+	git -C "$DIR" worktree add -q --detach "$SRC" "$BASE"
+fi
+banner "without $ARCH: the series less ${dropped[*]}"
+git -C "$SRC" checkout -q --detach "$BASE"
+git -C "$SRC" -c user.name="$PLACEHOLDER_NAME" -c user.email="$PLACEHOLDER_EMAIL" \
+	cherry-pick --allow-empty "${keep[@]}" >/dev/null 2>"$OUT.pick.log" || {
+	git -C "$SRC" cherry-pick --abort 2>/dev/null || true
+	git -C "$SRC" checkout -q --detach "$BASE"
+	cat "$OUT.pick.log" >&2
+	die "the series does not apply without ${dropped[*]}: a later patch needs them"
+}
+
+use_ccache
+mkdir -p "$OUT"
+KUNITCONFIGS=(--kunitconfig="$REPO/kunit/gup-series.kunitconfig")
+[ -f "$REPO/kunit/$ARCH.kunitconfig" ] && KUNITCONFIGS+=(--kunitconfig="$REPO/kunit/$ARCH.kunitconfig")
+args=(run --arch="$ARCH" --build_dir="$OUT" "${KUNITCONFIGS[@]}"
+	--qemu_config="$REPO/kunit/qemu/$ARCH.py" --jobs="$(nproc)" --timeout=600)
+[ -n "$CROSS" ] && args+=(--cross_compile="$CROSS")
+[ -n "${SUITE:-}" ] && args+=("$SUITE")
+# The accelerator the main run found (tools/accel.sh keeps its verdict).
+GUP_QEMU_ACCEL=tcg
+if [ "$ARCH" = x86_64 ]; then
+	GUP_QEMU_ACCEL=$("$REPO/tools/accel.sh" "$BUILD_ROOT/$ARCH")
+	[ "$GUP_QEMU_ACCEL" != unknown ] || GUP_QEMU_ACCEL=tcg
+fi
+export GUP_QEMU_ACCEL
+
+banner "without $ARCH: kunit.py run in $OUT"
+(cd "$SRC" && python3 tools/testing/kunit/kunit.py "${args[@]}") </dev/null >"$OUT.log" 2>&1 || true
+git -C "$SRC" checkout -q --detach "$BASE"
+grep -qE 'Testing complete|Totals' "$OUT.log" || { tail -40 "$OUT.log" >&2; die "without $ARCH: the run did not complete (log: $OUT.log)"; }
+
+banner "without $ARCH: every case (series less ${dropped[*]})"
+sed -n 's/^\[[0-9:]*\] *\(\[\(PASSED\|FAILED\|SKIPPED\)\].*\)/    \1/p' "$OUT.log"
+printf '    %s\n' "$(grep -E 'Testing complete' "$OUT.log" | sed 's/^\[[0-9:]*\] //')"
