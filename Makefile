@@ -10,7 +10,7 @@
 #   DROP="0016 0017"         for "make without": the patches to leave out
 
 ARCH ?= x86_64
-export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP
+export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP SUITE
 
 .PHONY: all deps tree apply kunit compile-test test refresh walk without
 
