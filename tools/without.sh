@@ -68,7 +68,11 @@ fi
 export GUP_QEMU_ACCEL
 
 banner "without $ARCH: kunit.py run in $OUT"
+(exec 9>&-; while sleep 60; do info "... kunit.py run $ARCH still running [$(elapsed)]"; done) &
+hb=$!
 (cd "$SRC" && python3 tools/testing/kunit/kunit.py "${args[@]}") </dev/null >"$OUT.log" 2>&1 || true
+kill "$hb" 2>/dev/null || true
+wait "$hb" 2>/dev/null || true
 git -C "$SRC" checkout -q --detach "$BASE"
 grep -qE 'Testing complete|Totals' "$OUT.log" || { tail -40 "$OUT.log" >&2; die "without $ARCH: the run did not complete (log: $OUT.log)"; }
 
