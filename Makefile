@@ -7,7 +7,7 @@
 #   BASE_REF=<rev>           with KERNEL_DIR: the base to apply the series on
 #   FORCE=1                  accept another kernel version, or drop unrefreshed commits
 #   CACHE_DIR=/path          where the Debian tree, build dirs and ccache live
-#   DROP="0016 0017"         for "make without": the patches to leave out
+#   DROP="0014 0015"         for "make without": the patches to leave out
 
 ARCH ?= x86_64
 export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP SUITE
