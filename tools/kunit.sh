@@ -19,24 +19,8 @@ rm -f "$BUILD/results.json" "$BUILD/test.log" "$RESULTS_DIR/$ARCH.tsv"
 use_ccache
 ccache --zero-stats >/dev/null
 
-# kunit.py in the kernel tree.  It is silent while make runs, so say
-# every minute that it still is.
-kunit_py() {
-	local hb rc=0
-	# (without the lock's descriptor: a leftover sleep must not hold it)
-	(exec 9>&-; while sleep 60; do info "... kunit.py $1 $ARCH still running [$(elapsed)]"; done) &
-	hb=$!
-	(cd "$DIR" && python3 tools/testing/kunit/kunit.py "$@") </dev/null || rc=$?
-	kill "$hb" 2>/dev/null || true
-	wait "$hb" 2>/dev/null || true
-	return "$rc"
-}
-
-KUNITCONFIGS=(--kunitconfig="$REPO/kunit/gup-series.kunitconfig")
-[ -f "$REPO/kunit/$ARCH.kunitconfig" ] && KUNITCONFIGS+=(--kunitconfig="$REPO/kunit/$ARCH.kunitconfig")
-common=(--arch="$ARCH" --build_dir="$BUILD" "${KUNITCONFIGS[@]}"
-	--qemu_config="$REPO/kunit/qemu/$ARCH.py" --jobs="$(nproc)")
-[ -n "$CROSS" ] && common+=(--cross_compile="$CROSS")
+kunit_args "$ARCH" "$BUILD"
+common=("${KUNIT_ARGS[@]}")
 
 ACCEL=tcg
 if [ "$ARCH" = x86_64 ]; then
@@ -44,7 +28,7 @@ if [ "$ARCH" = x86_64 ]; then
 	if [ "$ACCEL" = unknown ]; then
 		# Nothing to probe KVM with yet: build first.
 		banner "kunit $ARCH: kunit.py build (to probe KVM with the kernel)"
-		kunit_py build "${common[@]}" || BUILD_FAILED=1
+		kunit_py "$DIR" build "${common[@]}" || BUILD_FAILED=1
 		ACCEL=$("$REPO/tools/accel.sh" "$BUILD")
 		[ "$ACCEL" != unknown ] || ACCEL=tcg
 	fi
@@ -56,7 +40,7 @@ args=(run "${common[@]}" --timeout="${KUNIT_TIMEOUT:-600}" --json="$BUILD/result
 
 rc=0
 if [ -z "${BUILD_FAILED:-}" ]; then
-	kunit_py "${args[@]}" || rc=$?
+	kunit_py "$DIR" "${args[@]}" || rc=$?
 else
 	info "not running: the build failed (above)"
 	rc=1

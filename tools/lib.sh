@@ -171,3 +171,50 @@ use_ccache() {
 	mkdir -p "$CCACHE_DIR"
 	ccache --max-size=8G >/dev/null
 }
+
+# kunit.py's arguments for arch $1 building in $2: our kunitconfigs, the
+# QEMU config and the cross compiler.  Sets the array KUNIT_ARGS.
+kunit_args() {
+	local cross
+	cross=$(arch_cross "$1")
+	KUNIT_ARGS=(--arch="$1" --build_dir="$2"
+		--kunitconfig="$REPO/kunit/gup-series.kunitconfig")
+	if [ -f "$REPO/kunit/$1.kunitconfig" ]; then
+		KUNIT_ARGS+=(--kunitconfig="$REPO/kunit/$1.kunitconfig")
+	fi
+	KUNIT_ARGS+=(--qemu_config="$REPO/kunit/qemu/$1.py" --jobs="$(nproc)")
+	if [ -n "$cross" ]; then
+		KUNIT_ARGS+=(--cross_compile="$cross")
+	fi
+}
+
+# kunit_py SRC ARGS...: kunit.py of the kernel tree SRC, its output to
+# KUNIT_LOG if set.  It is silent while make runs, so say every minute
+# that it still is.
+kunit_py() {
+	local src=$1 hb rc=0
+	shift
+	# (without the lock's descriptor: a leftover sleep must not hold it)
+	(exec 9>&-; while sleep 60; do info "... kunit.py $1 ${ARCH:-} still running [$(elapsed)]"; done) &
+	hb=$!
+	if [ -n "${KUNIT_LOG:-}" ]; then
+		(cd "$src" && python3 tools/testing/kunit/kunit.py "$@") </dev/null \
+			>"$KUNIT_LOG" 2>&1 || rc=$?
+	else
+		(cd "$src" && python3 tools/testing/kunit/kunit.py "$@") </dev/null || rc=$?
+	fi
+	kill "$hb" 2>/dev/null || true
+	wait "$hb" 2>/dev/null || true
+	return "$rc"
+}
+
+# The worktree that "make walk" and "make without" build in, shared so
+# that they share a build directory per arch.  Created at base $2 from
+# the tree $1 when missing; prints its path.
+walk_worktree() {
+	local src=$CACHE_DIR/walk-src
+	if [ ! -d "$src" ]; then
+		git -C "$1" worktree add -q --detach "$src" "$2"
+	fi
+	printf '%s\n' "$src"
+}

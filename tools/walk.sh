@@ -16,12 +16,9 @@ BASE=$(resolve_base "$DIR")
 CONFIG=$BUILD_ROOT/$ARCH/.config
 [ -f "$CONFIG" ] || die "no $CONFIG: run 'make kunit ARCH=$ARCH' first (the walk builds with its config)"
 
-SRC=$CACHE_DIR/walk-src
+SRC=$(walk_worktree "$DIR" "$BASE")
 OUT=$BUILD_ROOT/walk-$ARCH
 banner "walk $ARCH: $(git -C "$DIR" rev-list --count "$BASE..$WORK_BRANCH") patches, worktree $SRC, build dir $OUT"
-if [ ! -d "$SRC" ]; then
-	git -C "$DIR" worktree add -q --detach "$SRC" "$BASE"
-fi
 mkdir -p "$OUT"
 use_ccache
 arch_make() {

@@ -36,11 +36,8 @@ for i in "${!names[@]}"; do
 	fi
 done
 
-SRC=$CACHE_DIR/walk-src
+SRC=$(walk_worktree "$DIR" "$BASE")
 OUT=$BUILD_ROOT/walk-$ARCH
-if [ ! -d "$SRC" ]; then
-	git -C "$DIR" worktree add -q --detach "$SRC" "$BASE"
-fi
 banner "without $ARCH: the series less ${dropped[*]}"
 git -C "$SRC" checkout -q --detach "$BASE"
 git -C "$SRC" -c user.name="$PLACEHOLDER_NAME" -c user.email="$PLACEHOLDER_EMAIL" \
@@ -53,12 +50,11 @@ git -C "$SRC" -c user.name="$PLACEHOLDER_NAME" -c user.email="$PLACEHOLDER_EMAIL
 
 use_ccache
 mkdir -p "$OUT"
-KUNITCONFIGS=(--kunitconfig="$REPO/kunit/gup-series.kunitconfig")
-[ -f "$REPO/kunit/$ARCH.kunitconfig" ] && KUNITCONFIGS+=(--kunitconfig="$REPO/kunit/$ARCH.kunitconfig")
-args=(run --arch="$ARCH" --build_dir="$OUT" "${KUNITCONFIGS[@]}"
-	--qemu_config="$REPO/kunit/qemu/$ARCH.py" --jobs="$(nproc)" --timeout=600)
-[ -n "$CROSS" ] && args+=(--cross_compile="$CROSS")
-[ -n "${SUITE:-}" ] && args+=("$SUITE")
+kunit_args "$ARCH" "$OUT"
+args=(run "${KUNIT_ARGS[@]}" --timeout=600)
+if [ -n "${SUITE:-}" ]; then
+	args+=("$SUITE")
+fi
 # The accelerator the main run found (tools/accel.sh keeps its verdict).
 GUP_QEMU_ACCEL=tcg
 if [ "$ARCH" = x86_64 ]; then
@@ -68,11 +64,7 @@ fi
 export GUP_QEMU_ACCEL
 
 banner "without $ARCH: kunit.py run in $OUT"
-(exec 9>&-; while sleep 60; do info "... kunit.py run $ARCH still running [$(elapsed)]"; done) &
-hb=$!
-(cd "$SRC" && python3 tools/testing/kunit/kunit.py "${args[@]}") </dev/null >"$OUT.log" 2>&1 || true
-kill "$hb" 2>/dev/null || true
-wait "$hb" 2>/dev/null || true
+KUNIT_LOG=$OUT.log kunit_py "$SRC" "${args[@]}" || true
 git -C "$SRC" checkout -q --detach "$BASE"
 grep -qE 'Testing complete|Totals' "$OUT.log" || { tail -40 "$OUT.log" >&2; die "without $ARCH: the run did not complete (log: $OUT.log)"; }
 
