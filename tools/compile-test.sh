@@ -55,7 +55,7 @@ objs=()
 for f in $touched; do
 	opt=${how[$f]}
 	[ "$opt" = kunit ] && continue
-	if grep -qx "$opt=y" "$BUILD/.config"; then
+	if grep -qxE "$opt=(y|m)" "$BUILD/.config"; then
 		objs+=("${f%.c}.o")
 	else
 		printf '%s\tnot buildable: %s cannot be set on %s\n' "$f" "$opt" "$ARCH" >>"$TSV"

@@ -54,6 +54,20 @@ need quilt patch
 "$REPO/tools/quilt-check.sh" "$DIR" "$BASE" "$WORK_BRANCH" ||
 	failures+=("quilt: the series does not apply with quilt, or gives another tree than git am")
 
+# Patches held back until their preconditions hold (patches/held/README)
+# must keep applying on top of the series.
+held=("$REPO"/patches/held/*.patch)
+if [ -e "${held[0]}" ]; then
+	banner "test: held patches still apply on top of the series"
+	for p in "${held[@]}"; do
+		if git -C "$DIR" apply --check "$p"; then
+			info "applies: ${p#"$REPO"/}"
+		else
+			failures+=("held: ${p#"$REPO"/} no longer applies on top of the series")
+		fi
+	done
+fi
+
 banner "test: checkpatch --strict"
 "$REPO/tools/checkpatch.sh" "$DIR" || failures+=("checkpatch: see above")
 
