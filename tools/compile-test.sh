@@ -66,11 +66,20 @@ rc=0
 if [ ${#objs[@]} -gt 0 ]; then
 	banner "compile-test $ARCH: ${#objs[@]} object(s)"
 	for o in "${objs[@]}"; do
-		if "${mk[@]}" "$o" >"$BUILD/build.log" 2>&1; then
-			printf '%s\tbuilt\n' "${o%.o}.c" >>"$TSV"
+		log=$BUILD/build-${o//\//_}.log
+		# Rebuild the object itself, so that its warnings show again.
+		rm -f "$BUILD/$o"
+		if "${mk[@]}" "$o" >"$log" 2>&1; then
+			if grep -q 'warning:' "$log"; then
+				grep 'warning:' "$log" >&2
+				printf '%s\tbuilt, with warnings (log: %s)\n' "${o%.o}.c" "$log" >>"$TSV"
+				rc=1
+			else
+				printf '%s\tbuilt\n' "${o%.o}.c" >>"$TSV"
+			fi
 		else
-			tail -30 "$BUILD/build.log" >&2
-			printf '%s\tFAILED (log: %s)\n' "${o%.o}.c" "$BUILD/build.log" >>"$TSV"
+			tail -30 "$log" >&2
+			printf '%s\tFAILED (log: %s)\n' "${o%.o}.c" "$log" >>"$TSV"
 			rc=1
 		fi
 	done
