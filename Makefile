@@ -12,7 +12,8 @@
 ARCH ?= x86_64
 export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP SUITE
 
-.PHONY: all deps tree apply kunit compile-test test refresh walk without
+.PHONY: all deps tree apply kunit compile-test test refresh walk without \
+	send-dry-run send check
 
 all: test
 
@@ -42,3 +43,12 @@ compile-test:
 
 without:
 	@tools/without.sh $(ARCH)
+
+send-dry-run:
+	@tools/send.sh dry-run
+
+send:
+	@tools/send.sh send
+
+check:
+	@tools/check.sh $(ARCH)

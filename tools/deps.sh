@@ -13,6 +13,8 @@ PACKAGES=(
 	qemu-system-x86 qemu-system-arm qemu-system-misc
 	# the series and its checks
 	quilt b4 sparse coccinelle
+	# some coccinelle scripts are OCaml: spatch needs the compiler
+	ocaml-nox
 	# checkpatch.pl runs scripts/spdxcheck.py, which needs these
 	python3-ply python3-git
 )

@@ -113,6 +113,14 @@ check_series_files() {
 }
 
 # Architecture table: kunit.py arch, cross compiler prefix, QEMU binary.
+arch_srcarch() {
+	case "$1" in
+	x86_64) echo x86 ;;
+	arm64 | s390) echo "$1" ;;
+	*) die "unknown ARCH '$1' (use x86_64, arm64 or s390)" ;;
+	esac
+}
+
 arch_cross() {
 	case "$1" in
 	x86_64) echo "" ;;

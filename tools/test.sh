@@ -71,6 +71,14 @@ fi
 banner "test: checkpatch --strict"
 "$REPO/tools/checkpatch.sh" "$DIR" || failures+=("checkpatch: see above")
 
+banner "test: MAINTAINERS.fragment"
+"$REPO/tools/maintainers-check.sh" ||
+	failures+=("maintainers: MAINTAINERS.fragment is not in order (see above)")
+
+banner "test: make send-dry-run"
+"$REPO/tools/send.sh" dry-run ||
+	failures+=("send-dry-run: the series does not come out of b4 as it should (see above)")
+
 for a in $ARCHES; do
 	banner "test: make compile-test ARCH=$a"
 	"$REPO/tools/compile-test.sh" "$a" ||

@@ -46,4 +46,10 @@ for c in $(git -C "$DIR" rev-list --reverse "$BASE..$WORK_BRANCH"); do
 	[ "$status" = ok ] || sed 's/^/        /' "$OUT/walk.log" | tail -n 20
 done
 info "walk $ARCH: $n builds, $([ "$bad" -eq 0 ] && echo "all built" || echo "FAILED") [$(elapsed)]"
+# For "make check": which series (by its tree) the walk was of, and how it went.
+{
+	git -C "$DIR" rev-parse "$c^{tree}"
+	[ "$bad" -eq 0 ] && echo pass || echo FAIL
+	echo "$n patches, the test kernel built after each ($(elapsed) for the walk)"
+} >"$BUILD_ROOT/walk-$ARCH.result"
 exit "$bad"

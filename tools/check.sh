@@ -1,0 +1,182 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check [ARCH=x86_64]: the quality gates over what the series touches,
+# each compared with the base, so that only what the series adds counts.
+#
+#   checkpatch   scripts/checkpatch.pl --strict on every patch (tools/checkpatch.sh)
+#   W=1          compiler warnings of "make W=1" in the touched files
+#   sparse       warnings of "make C=2" (sparse) in the touched files
+#   coccinelle   every script in scripts/coccinelle, report mode, on the
+#                touched C files
+#   bisect       the last "make walk ARCH=<arch>" of this very series
+#
+# The base and the series are checked out in two worktrees of the kernel
+# repository and built, one object at a time, in two build directories
+# configured alike: allnoconfig plus kunit/compile-test.config and the
+# KUnit configs.  A warning counts as the series' when the series has it
+# and the base has not, compared by file and message (line numbers move).
+# Prints a table and writes it to $CACHE_DIR/check-<arch>.txt.
+. "$(dirname "$0")/lib.sh"
+
+ARCH=${1:-x86_64}
+CROSS=$(arch_cross "$ARCH")
+lock_tree
+need git make "${CROSS}gcc" sparse spatch python3
+use_ccache
+
+"$REPO/tools/apply.sh" >/dev/null
+DIR=$(git -C "$(kernel_dir)" rev-parse --show-toplevel)
+BASE=$(resolve_base "$DIR")
+G=(git -C "$DIR")
+TIP=$("${G[@]}" rev-parse "$WORK_BRANCH")
+OUT=$CACHE_DIR/check-$ARCH
+mkdir -p "$OUT"
+TABLE=$CACHE_DIR/check-$ARCH.txt
+declare -A result detail
+
+# Everything the series touches, and the C files among them.
+mapfile -t touched < <("${G[@]}" diff --name-only "$BASE" "$TIP")
+mapfile -t cfiles < <(printf '%s\n' "${touched[@]}" | grep '\.c$')
+printf '%s\n' "${touched[@]}" >"$OUT/touched"
+
+banner "check $ARCH: ${#touched[@]} files touched (${#cfiles[@]} C files), base ${BASE:0:12}, series ${TIP:0:12}"
+
+# --- checkpatch -----------------------------------------------------------
+if "$REPO/tools/checkpatch.sh" "$DIR" >"$OUT/checkpatch.log" 2>&1; then
+	result[checkpatch]=pass
+	detail[checkpatch]="0 errors, 0 warnings, 0 checks on $(series_patches | wc -l) patches"
+else
+	result[checkpatch]=FAIL
+	detail[checkpatch]="see $OUT/checkpatch.log"
+fi
+info "checkpatch: ${result[checkpatch]} (${detail[checkpatch]})"
+
+# --- worktrees and build directories -------------------------------------
+worktree() { # name rev
+	local wt=$CACHE_DIR/check-src-$1
+	if [ -d "$wt" ] && git -C "$wt" rev-parse --git-dir >/dev/null 2>&1; then
+		git -C "$wt" checkout -q -f --detach "$2"
+	else
+		rm -rf "$wt"
+		"${G[@]}" worktree prune
+		"${G[@]}" worktree add -q --detach "$wt" "$2"
+	fi
+	echo "$wt"
+}
+SRC_BASE=$(worktree base "$BASE")
+SRC_TIP=$(worktree tip "$TIP")
+
+frag=$OUT/allconfig
+cat "$REPO/kunit/compile-test.config" "$REPO/kunit/gup-series.kunitconfig" \
+	${REPO}/kunit/"$ARCH".kunitconfig >"$frag" 2>/dev/null
+configure() { # src build
+	local mk=(make -C "$1" O="$2" ARCH="$ARCH" --jobs="$(nproc)")
+	[ -n "$CROSS" ] && mk+=(CROSS_COMPILE="$CROSS")
+	mkdir -p "$2"
+	"${mk[@]}" -s KCONFIG_ALLCONFIG="$frag" allnoconfig >"$2/config.log" 2>&1 &&
+		"${mk[@]}" -s prepare >>"$2/config.log" 2>&1
+}
+BLD_BASE=$BUILD_ROOT/check-base-$ARCH
+BLD_TIP=$BUILD_ROOT/check-tip-$ARCH
+banner "check $ARCH: configuring the base and the series (allnoconfig + compile-test and KUnit configs)"
+configure "$SRC_BASE" "$BLD_BASE" || die "configuring the base failed: $BLD_BASE/config.log"
+configure "$SRC_TIP" "$BLD_TIP" || die "configuring the series failed: $BLD_TIP/config.log"
+
+# Warnings of one object, "file: message" lines for the touched files.
+warnings() { # src build obj
+	local mk=(make -C "$1" O="$2" ARCH="$ARCH" --jobs=1 W=1 C=2 CHECK=sparse)
+	[ -n "$CROSS" ] && mk+=(CROSS_COMPILE="$CROSS")
+	rm -f "$2/$3"
+	"${mk[@]}" "$3" 2>&1 | python3 "$REPO/tools/check-norm.py" "$OUT/touched"
+}
+
+banner "check $ARCH: W=1 and sparse, one object at a time"
+: >"$OUT/w1.new"
+: >"$OUT/sparse.new"
+built=0 notbuilt=()
+for f in "${cfiles[@]}"; do
+	o=${f%.c}.o
+	tipw=$(warnings "$SRC_TIP" "$BLD_TIP" "$o")
+	if [ ! -f "$BLD_TIP/$o" ]; then
+		notbuilt+=("$f")
+		continue
+	fi
+	built=$((built + 1))
+	basew=""
+	[ -f "$SRC_BASE/$f" ] && basew=$(warnings "$SRC_BASE" "$BLD_BASE" "$o")
+	python3 - "$tipw" "$basew" "$OUT" <<'PY'
+import collections, sys
+tip, base, out = sys.argv[1:]
+new = collections.Counter(tip.splitlines()) - collections.Counter(base.splitlines())
+for line, n in new.items():
+    kind = 'sparse' if line.startswith('sparse|') else 'w1'
+    with open(f'{out}/{kind}.new', 'a') as f:
+        f.write((line.split('|', 1)[1] + '\n') * n)
+PY
+done
+nw=$(wc -l <"$OUT/w1.new")
+ns=$(wc -l <"$OUT/sparse.new")
+result[W=1]=$([ "$nw" -eq 0 ] && echo pass || echo FAIL)
+result[sparse]=$([ "$ns" -eq 0 ] && echo pass || echo FAIL)
+detail[W=1]="$nw new warnings, $built objects built${notbuilt:+, ${#notbuilt[@]} not built on $ARCH}"
+detail[sparse]="$ns new warnings, $built objects checked"
+sed 's/^/    W=1: /' "$OUT/w1.new"
+sed 's/^/    sparse: /' "$OUT/sparse.new"
+[ ${#notbuilt[@]} -eq 0 ] || info "not built on $ARCH: ${notbuilt[*]}"
+info "W=1: ${result[W=1]} (${detail[W=1]}); sparse: ${result[sparse]} (${detail[sparse]})"
+
+# --- coccinelle -------------------------------------------------------------
+banner "check $ARCH: coccinelle, every script in report mode"
+cocci() { # src -> "file: message" lines
+	local src=$1 s opt files=()
+	for f in "${cfiles[@]}"; do [ -f "$src/$f" ] && files+=("$f"); done
+	for s in "$src"/scripts/coccinelle/*/*.cocci; do
+		opt=$(grep "Options:" "$s" | cut -d: -f2)
+		# shellcheck disable=SC2086
+		(cd "$src" && timeout 300 spatch -D report --very-quiet --no-show-diff \
+			--cocci-file "$s" $opt -I include -I include/uapi \
+			-I "arch/$(arch_srcarch "$ARCH")/include" \
+			--include include/linux/kconfig.h "${files[@]}" 2>/dev/null) || true
+	done | python3 "$REPO/tools/check-norm.py" --cocci "$OUT/touched"
+}
+cocci "$SRC_TIP" >"$OUT/cocci.tip"
+cocci "$SRC_BASE" >"$OUT/cocci.base"
+python3 - "$OUT" <<'PY'
+import collections, sys
+out = sys.argv[1]
+rd = lambda n: collections.Counter(open(f'{out}/cocci.{n}').read().splitlines())
+new = rd('tip') - rd('base')
+open(f'{out}/cocci.new', 'w').write(''.join(l + '\n' for l in new.elements()))
+PY
+nc=$(wc -l <"$OUT/cocci.new")
+result[coccinelle]=$([ "$nc" -eq 0 ] && echo pass || echo FAIL)
+detail[coccinelle]="$nc new reports ($(wc -l <"$OUT/cocci.base") on the base), $(ls "$SRC_TIP"/scripts/coccinelle/*/*.cocci | wc -l) scripts"
+sed 's/^/    coccinelle: /' "$OUT/cocci.new"
+info "coccinelle: ${result[coccinelle]} (${detail[coccinelle]})"
+
+# --- bisect -------------------------------------------------------------------
+wres=$BUILD_ROOT/walk-$ARCH.result
+if [ -f "$wres" ] && [ "$(sed -n 1p "$wres")" = "$("${G[@]}" rev-parse "$TIP^{tree}")" ]; then
+	result[bisect]=$(sed -n 2p "$wres")
+	detail[bisect]=$(sed -n 3p "$wres")
+else
+	result[bisect]="not run"
+	detail[bisect]="no make walk ARCH=$ARCH of this series (it takes long: run it yourself)"
+fi
+info "bisect: ${result[bisect]} (${detail[bisect]})"
+
+# --- table ----------------------------------------------------------------------
+{
+	printf 'Quality gates, %s, series %s on %s (%s):\n\n' "$ARCH" "${TIP:0:12}" "${BASE:0:12}" "$(date -u +%Y-%m-%d)"
+	printf '  %-11s %-8s %s\n' gate result detail
+	for g in checkpatch W=1 sparse coccinelle bisect; do
+		printf '  %-11s %-8s %s\n' "$g" "${result[$g]}" "${detail[$g]}"
+	done
+} >"$TABLE"
+banner "check $ARCH: results (also in $TABLE) [$(elapsed)]"
+sed 's/^/    /' "$TABLE"
+for g in checkpatch W=1 sparse coccinelle; do
+	[ "${result[$g]}" = pass ] || exit 1
+done
+[ "${result[bisect]}" != FAIL ] || exit 1
+exit 0
