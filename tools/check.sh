@@ -131,7 +131,7 @@ cocci() { # src -> "file: message" lines
 	local src=$1 s opt files=()
 	for f in "${cfiles[@]}"; do [ -f "$src/$f" ] && files+=("$f"); done
 	for s in "$src"/scripts/coccinelle/*/*.cocci; do
-		opt=$(grep "Options:" "$s" | cut -d: -f2)
+		opt=$(sed -n 's/^.*Options://p' "$s")
 		# shellcheck disable=SC2086
 		(cd "$src" && timeout 300 spatch -D report --very-quiet --no-show-diff \
 			--cocci-file "$s" $opt -I include -I include/uapi \
