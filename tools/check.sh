@@ -52,29 +52,16 @@ fi
 info "checkpatch: ${result[checkpatch]} (${detail[checkpatch]})"
 
 # --- worktrees and build directories -------------------------------------
-worktree() { # name rev
-	local wt=$CACHE_DIR/check-src-$1
-	if [ -d "$wt" ] && git -C "$wt" rev-parse --git-dir >/dev/null 2>&1; then
-		git -C "$wt" checkout -q -f --detach "$2"
-	else
-		rm -rf "$wt"
-		"${G[@]}" worktree prune
-		"${G[@]}" worktree add -q --detach "$wt" "$2"
-	fi
-	echo "$wt"
-}
-SRC_BASE=$(worktree base "$BASE")
-SRC_TIP=$(worktree tip "$TIP")
+SRC_BASE=$(worktree_at "$DIR" check-src-base "$BASE")
+SRC_TIP=$(worktree_at "$DIR" check-src-tip "$TIP")
 
 frag=$OUT/allconfig
 cat "$REPO/kunit/compile-test.config" "$REPO/kunit/gup-series.kunitconfig" \
 	${REPO}/kunit/"$ARCH".kunitconfig >"$frag" 2>/dev/null
 configure() { # src build
-	local mk=(make -C "$1" O="$2" ARCH="$ARCH" --jobs="$(nproc)")
-	[ -n "$CROSS" ] && mk+=(CROSS_COMPILE="$CROSS")
 	mkdir -p "$2"
-	"${mk[@]}" -s KCONFIG_ALLCONFIG="$frag" allnoconfig >"$2/config.log" 2>&1 &&
-		"${mk[@]}" -s prepare >>"$2/config.log" 2>&1
+	kmake "$1" "$2" -s --jobs="$(nproc)" KCONFIG_ALLCONFIG="$frag" allnoconfig >"$2/config.log" 2>&1 &&
+		kmake "$1" "$2" -s --jobs="$(nproc)" prepare >>"$2/config.log" 2>&1
 }
 BLD_BASE=$BUILD_ROOT/check-base-$ARCH
 BLD_TIP=$BUILD_ROOT/check-tip-$ARCH
@@ -84,10 +71,9 @@ configure "$SRC_TIP" "$BLD_TIP" || die "configuring the series failed: $BLD_TIP/
 
 # Warnings of one object, "file: message" lines for the touched files.
 warnings() { # src build obj
-	local mk=(make -C "$1" O="$2" ARCH="$ARCH" --jobs=1 W=1 C=2 CHECK=sparse)
-	[ -n "$CROSS" ] && mk+=(CROSS_COMPILE="$CROSS")
 	rm -f "$2/$3"
-	"${mk[@]}" "$3" 2>&1 | python3 "$REPO/tools/check-norm.py" "$OUT/touched"
+	kmake "$1" "$2" --jobs=1 W=1 C=2 CHECK=sparse "$3" 2>&1 |
+		python3 "$REPO/tools/check-norm.py" "$OUT/touched"
 }
 
 banner "check $ARCH: W=1 and sparse, one object at a time"

@@ -44,8 +44,7 @@ for f in $touched; do
 done
 [ "$missing" -eq 0 ] || die "add the file(s) to ${MAP#"$REPO"/} (see its header)"
 
-mk=(make -C "$DIR" O="$BUILD" ARCH="$ARCH" --jobs="$(nproc)")
-[ -n "$CROSS" ] && mk+=(CROSS_COMPILE="$CROSS")
+mk=(kmake "$DIR" "$BUILD" --jobs="$(nproc)")
 
 banner "compile-test $ARCH: allnoconfig + ${FRAGMENT#"$REPO"/} in $BUILD"
 "${mk[@]}" -s KCONFIG_ALLCONFIG="$FRAGMENT" allnoconfig >"$BUILD/config.log" 2>&1 ||

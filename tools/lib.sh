@@ -222,7 +222,30 @@ kunit_py() {
 walk_worktree() {
 	local src=$CACHE_DIR/walk-src
 	if [ ! -d "$src" ]; then
-		git -C "$1" worktree add -q --detach "$src" "$2"
+		worktree_at "$1" walk-src "$2"
+	else
+		printf '%s\n' "$src"
 	fi
-	printf '%s\n' "$src"
+}
+
+# worktree_at DIR NAME REV: the worktree $CACHE_DIR/NAME of DIR's
+# repository, made if missing (or broken), detached at REV.  Prints its path.
+worktree_at() {
+	local wt=$CACHE_DIR/$2
+	if git -C "$wt" rev-parse --git-dir >/dev/null 2>&1; then
+		git -C "$wt" checkout -q -f --detach "$3"
+	else
+		rm -rf "$wt"
+		git -C "$1" worktree prune
+		git -C "$1" worktree add -q --detach "$wt" "$3"
+	fi
+	printf '%s\n' "$wt"
+}
+
+# kmake SRC BUILD ARGS...: make in kernel tree SRC, building in BUILD, for
+# the caller's ARCH (and its cross compiler, CROSS).
+kmake() {
+	local src=$1 out=$2
+	shift 2
+	make -C "$src" O="$out" ARCH="$ARCH" ${CROSS:+CROSS_COMPILE=$CROSS} "$@"
 }

@@ -46,13 +46,12 @@ trap 'rm -rf "$tmp"' EXIT
 # base-commit below them are regenerated.
 cover=$REPO/patches/0000-cover-letter.patch
 if [ -f "$cover" ]; then
-	python3 - "$cover" "$tmp/0000-cover-letter.patch" <<'PY'
+	PYTHONPATH="$REPO/tools" python3 - "$cover" "$tmp/0000-cover-letter.patch" <<'PY'
 import re, sys
+import cover
 old, new = (open(f).read() for f in sys.argv[1:])
-subj = re.search(r'^Subject: \[PATCH[^\]]*\] (.*(?:\n [^\n]*)*)', old, re.M).group(1)
-body = old.split('\n\n', 1)[1]
-blurb = re.split(r'^\S.* \(\d+\):$', body, maxsplit=1, flags=re.M)[0].rstrip('\n')
-new = new.replace('*** SUBJECT HERE ***', subj).replace('*** BLURB HERE ***', blurb)
+new = new.replace('*** SUBJECT HERE ***', cover.subject(old))
+new = new.replace('*** BLURB HERE ***', cover.blurb(old))
 date = re.search(r'^Date: .*$', old, re.M)
 if date:
     new = re.sub(r'^Date: .*$', lambda m: date.group(0), new, count=1, flags=re.M)

@@ -96,7 +96,7 @@ info "cover letter from patches/0000-cover-letter.patch"
 cover=$("${G[@]}" rev-list "$BASE..HEAD" | tail -n 1)
 
 info "re-signing $N patches as $sname <$semail>"
-(cd "$DIR" && git rebase -q --exec "$REPO/tools/resign.sh" "$cover" >"$CACHE_DIR/send-resign.log" 2>&1) ||
+(cd "$DIR" && GUP_PLACEHOLDER="$PLACEHOLDER" git rebase -q --exec "$REPO/tools/resign.sh" "$cover" >"$CACHE_DIR/send-resign.log" 2>&1) ||
 	{ cat "$CACHE_DIR/send-resign.log" >&2; false; } ||
 	die "re-signing the patches failed"
 

@@ -22,7 +22,7 @@ banner "walk $ARCH: $(git -C "$DIR" rev-list --count "$BASE..$WORK_BRANCH") patc
 mkdir -p "$OUT"
 use_ccache
 arch_make() {
-	make -s -C "$SRC" O="$OUT" ARCH="$ARCH" ${CROSS:+CROSS_COMPILE=$CROSS} "$@"
+	kmake "$SRC" "$OUT" -s "$@"
 }
 
 bad=0
