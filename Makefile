@@ -8,12 +8,13 @@
 #   FORCE=1                  accept another kernel version, or drop unrefreshed commits
 #   CACHE_DIR=/path          where the Debian tree, build dirs and ccache live
 #   DROP="0014 0015"         for "make without": the patches to leave out
+#   ROUNDS=5                 for "make e2e-perf": boots of each kernel
 
 ARCH ?= x86_64
-export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP SUITE
+export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP SUITE ROUNDS
 
 .PHONY: all deps tree apply kunit compile-test test refresh walk without \
-	send-dry-run send check
+	send-dry-run send check e2e e2e-perf
 
 all: test
 
@@ -52,3 +53,9 @@ send:
 
 check:
 	@tools/check.sh $(ARCH)
+
+e2e:
+	@tools/e2e.sh $(ARCH) func
+
+e2e-perf:
+	@tools/e2e.sh $(ARCH) perf

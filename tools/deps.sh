@@ -9,6 +9,9 @@ PACKAGES=(
 	make gcc libc6-dev flex bison bc libelf-dev libssl-dev ccache
 	cpio kmod xz-utils perl python3 git
 	gcc-aarch64-linux-gnu gcc-s390x-linux-gnu
+	# make e2e: static user-space programs for the three arches, and
+	# the guest's ext4 disk image
+	libc6-dev-arm64-cross libc6-dev-s390x-cross e2fsprogs
 	# running them
 	qemu-system-x86 qemu-system-arm qemu-system-misc
 	# the series and its checks

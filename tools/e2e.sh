@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make e2e [ARCH=]: boot the base kernel ("stock") and base + series
+# ("patched") under QEMU and run the user-space tests of tools/e2e/plan
+# in each; print test x (stock, patched), expected and observed.
+#
+# make e2e-perf [ARCH=] [ROUNDS=]: boot stock and patched alternately,
+# ROUNDS times each, run the GUP benchmark (tools/e2e/perf-plan) in each
+# boot, and print the median time per page of each and their ratio.
+#
+# Both kernels carry the series' gup_test patch: stock is the base plus
+# that one patch (test infrastructure only), because the tests need its
+# long-term pin ioctls.  Both are built from allnoconfig plus
+# tools/e2e/kernel.config and tools/e2e/kernel-<arch>.config, in their
+# own worktree and build directory, through ccache.  The kernel tree's
+# work branch and checkout are not touched.
+. "$(dirname "$0")/lib.sh"
+lock_tree
+
+ARCH=${1:-${ARCH:-x86_64}}
+MODE=${2:-func}
+ROUNDS=${ROUNDS:-5}
+SRCARCH=$(arch_srcarch "$ARCH")
+CROSS=$(arch_cross "$ARCH")
+QEMU=$(arch_qemu "$ARCH")
+E2E=$REPO/tools/e2e
+case "$MODE" in func | perf) ;; *) die "e2e.sh: unknown mode '$MODE' (func or perf)" ;; esac
+case "$ROUNDS" in '' | *[!0-9]* | 0) die "ROUNDS must be a positive number, not '$ROUNDS'" ;; esac
+need make gcc "${CROSS}gcc" "$QEMU" ccache flex bison bc mkfs.ext4 python3
+[ -z "$CROSS" ] || [ -f "/usr/${CROSS%-}/lib/libc.a" ] ||
+	die "no static C library for $ARCH (/usr/${CROSS%-}/lib/libc.a): run 'make deps'"
+
+check_series_files
+"$REPO/tools/tree.sh"
+KDIR=$(git -C "$(kernel_dir)" rev-parse --show-toplevel)
+BASE=$(resolve_base "$KDIR")
+OUT=$CACHE_DIR/e2e
+mkdir -p "$OUT" "$RESULTS_DIR"
+use_ccache
+
+mapfile -t PATCHES < <(series_patches)
+mapfile -t GUP_TEST_PATCH < <(printf '%s\n' "${PATCHES[@]}" | grep -e '-mm-gup_test-' || true)
+[ ${#GUP_TEST_PATCH[@]} -eq 1 ] ||
+	die "series must hold exactly one mm/gup_test patch (the e2e tests need its ioctls); found ${#GUP_TEST_PATCH[@]}"
+
+# tree_commit LABEL PATCH...: a commit of the base with PATCHes applied,
+# made in a scratch index: no checkout or branch of the tree is touched.
+# The same patches give the same commit, so a worktree switched to it
+# keeps its files (and the build its objects) when nothing changed.
+tree_commit() {
+	local label=$1 idx err p n=0 tree
+	shift
+	idx=$(mktemp -u "$OUT/index.XXXXXX")
+	err=$(mktemp)
+	GIT_INDEX_FILE=$idx git -C "$KDIR" read-tree "$BASE"
+	for p in "$@"; do
+		n=$((n + 1))
+		if ! GIT_INDEX_FILE=$idx git -C "$KDIR" apply --cached "$REPO/patches/$p" 2>"$err"; then
+			sed 's/^/        /' "$err" >&2
+			rm -f "$idx" "$err"
+			die "e2e $label: patch $n of $#, patches/$p, does not apply to $(git -C "$KDIR" describe --tags --always "$BASE"); nothing was changed"
+		fi
+	done
+	tree=$(GIT_INDEX_FILE=$idx git -C "$KDIR" write-tree)
+	rm -f "$idx" "$err"
+	GIT_AUTHOR_NAME=$PLACEHOLDER_NAME GIT_AUTHOR_EMAIL=$PLACEHOLDER_EMAIL \
+	GIT_COMMITTER_NAME=$PLACEHOLDER_NAME GIT_COMMITTER_EMAIL=$PLACEHOLDER_EMAIL \
+	GIT_AUTHOR_DATE='@0 +0000' GIT_COMMITTER_DATE='@0 +0000' \
+		git -C "$KDIR" commit-tree "$tree" -p "$BASE" -m "e2e $label"
+}
+
+case "$ARCH" in
+x86_64) IMAGE=arch/x86/boot/bzImage; TARGET=bzImage; CONSOLE=ttyS0 ;;
+arm64) IMAGE=arch/arm64/boot/Image; TARGET=Image; CONSOLE=ttyAMA0 ;;
+s390) IMAGE=arch/s390/boot/bzImage; TARGET=bzImage; CONSOLE=ttyS0 ;;
+esac
+
+# build_kernel VARIANT SRC: the e2e kernel of SRC in $OUT/build-$ARCH-VARIANT.
+build_kernel() {
+	local variant=$1 src=$2 b=$OUT/build-$ARCH-$1 frag missing log t0 hb rc=0
+	mkdir -p "$b"
+	frag=$b/e2e.fragment
+	cat "$E2E/kernel.config" "$E2E/kernel-$ARCH.config" >"$frag.new"
+	log=$b/build.log
+	if [ ! -f "$b/.config" ] || ! cmp -s "$frag" "$frag.new"; then
+		mv "$frag.new" "$frag"
+		kmake "$src" "$b" KCONFIG_ALLCONFIG="$frag" allnoconfig >"$log" 2>&1 ||
+			{ tail -n 20 "$log" >&2; die "e2e $ARCH $variant: allnoconfig failed (log: $log)"; }
+	else
+		rm -f "$frag.new"
+	fi
+	missing=$(sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=y$/\1/p' "$frag" |
+		while read -r o; do grep -qx "$o=y" "$b/.config" || echo "$o"; done)
+	[ -z "$missing" ] ||
+		die "e2e $ARCH $variant: the kernel config lacks $(echo $missing) (dependencies not met on $ARCH?): fix tools/e2e/kernel*.config"
+	t0=$(date +%s)
+	(exec 9>&-; while sleep 60; do info "... building $variant $ARCH [$(elapsed)]"; done) &
+	hb=$!
+	kmake "$src" "$b" -j"$(nproc)" "$TARGET" >"$log" 2>&1 || rc=$?
+	kill "$hb" 2>/dev/null || true
+	wait "$hb" 2>/dev/null || true
+	if [ "$rc" -ne 0 ]; then
+		grep -E 'error|Error' "$log" | head -n 20 | sed 's/^/        /' >&2
+		die "e2e $ARCH $variant: kernel build failed (log: $log)"
+	fi
+	info "$variant: $b/$IMAGE ($(($(date +%s) - t0)) s)"
+}
+
+banner "e2e $ARCH: kernels (stock: base + ${GUP_TEST_PATCH[0]%%-*}; patched: base + ${#PATCHES[@]} patches)"
+STOCK=$(tree_commit stock "${GUP_TEST_PATCH[0]}")
+PATCHED=$(tree_commit patched "${PATCHES[@]}")
+SRC_STOCK=$(worktree_at "$KDIR" e2e-src-stock "$STOCK")
+SRC_PATCHED=$(worktree_at "$KDIR" e2e-src-patched "$PATCHED")
+build_kernel stock "$SRC_STOCK"
+build_kernel patched "$SRC_PATCHED"
+
+banner "e2e $ARCH: user space (${CROSS}gcc -static) and initramfs"
+U=$OUT/user-$ARCH
+mkdir -p "$U"
+CFLAGS=(-static -O2 -Wall -Wextra -Werror -I"$SRC_PATCHED/mm")
+"${CROSS}gcc" "${CFLAGS[@]}" -o "$U/init" "$E2E/init.c" ||
+	die "e2e: building init for $ARCH failed"
+PROGS=(pin cow uring dmabuf bench)
+for p in "${PROGS[@]}"; do
+	"${CROSS}gcc" "${CFLAGS[@]}" -o "$U/$p" "$E2E/$p.c" "$E2E/common.c" ||
+		die "e2e: building $p for $ARCH failed"
+done
+gcc -O2 -o "$OUT/gen_init_cpio" "$SRC_PATCHED/usr/gen_init_cpio.c" ||
+	die "e2e: building usr/gen_init_cpio failed"
+{
+	printf 'dir /dev 0755 0 0\nnod /dev/console 0600 0 0 c 5 1\n'
+	printf 'dir %s 0755 0 0\n' /proc /sys /mnt /e2e /e2e/bin
+	printf 'file /init %s 0755 0 0\n' "$U/init"
+	for p in "${PROGS[@]}"; do printf 'file /e2e/bin/%s %s 0755 0 0\n' "$p" "$U/$p"; done
+	printf 'file /e2e/%s %s 0644 0 0\n' plan "$E2E/plan" perf-plan "$E2E/perf-plan"
+} >"$U/initramfs.list"
+"$OUT/gen_init_cpio" "$U/initramfs.list" >"$U/initramfs.cpio" ||
+	die "e2e: gen_init_cpio failed"
+info "$U/initramfs.cpio: init and ${#PROGS[@]} programs, $(du -k "$U/initramfs.cpio" | cut -f1) KiB"
+
+DISK=$OUT/disk-$ARCH.img
+ACCEL=tcg
+if [ "$ARCH" = x86_64 ]; then
+	ACCEL=$("$REPO/tools/accel.sh" "$OUT/build-$ARCH-stock")
+	[ "$ACCEL" != unknown ] || ACCEL=tcg
+fi
+
+# boot VARIANT LOG PLAN: boot the VARIANT kernel on a fresh ext4 image,
+# running PLAN (func or perf); the console goes to LOG.
+boot() {
+	local variant=$1 log=$2 plan=$3 t0 rc=0 args
+	rm -f "$DISK"
+	truncate -s 128M "$DISK"
+	mkfs.ext4 -q -F "$DISK" || die "e2e: mkfs.ext4 failed"
+	args=(-nodefaults -nographic -no-reboot -serial stdio -m 1024 -smp 2
+		-kernel "$OUT/build-$ARCH-$variant/$IMAGE" -initrd "$U/initramfs.cpio"
+		-append "console=$CONSOLE hugepages=4 panic=-1 e2e_plan=$plan"
+		-drive "file=$DISK,format=raw,if=none,id=d0")
+	case "$ARCH" in
+	x86_64) args+=(-bios qboot.rom -accel "$ACCEL" -device virtio-blk-pci,drive=d0) ;;
+	arm64) args+=(-machine virt -cpu cortex-a57 -accel tcg -device virtio-blk-pci,drive=d0) ;;
+	s390) args+=(-machine s390-ccw-virtio -cpu qemu -accel tcg -device virtio-blk-ccw,drive=d0) ;;
+	esac
+	t0=$(date +%s)
+	timeout "${E2E_BOOT_TIMEOUT:-1800}" "$QEMU" "${args[@]}" </dev/null >"$log" 2>&1 || rc=$?
+	info "$variant: booted and ran in $(($(date +%s) - t0)) s (QEMU exit $rc, console: $log)"
+	grep -q '^E2E-DONE' "$log" || info "$variant: the run did not finish (no E2E-DONE): see $log"
+}
+
+if [ "$MODE" = func ]; then
+	for v in stock patched; do
+		banner "e2e $ARCH: boot $v ($QEMU, accel $ACCEL)"
+		boot "$v" "$OUT/$ARCH-$v.log" func
+	done
+	banner "e2e $ARCH: results"
+	"$E2E/report.py" func --arch "$ARCH" --plan "$E2E/plan" \
+		--stock "$OUT/$ARCH-stock.log" --patched "$OUT/$ARCH-patched.log" \
+		--out "$RESULTS_DIR/e2e-$ARCH.txt"
+else
+	logs=()
+	for r in $(seq 1 "$ROUNDS"); do
+		# Alternate which goes first, so that drift in the host's speed
+		# over the run does not favour one kernel.
+		order="stock patched"
+		[ $((r % 2)) -eq 1 ] || order="patched stock"
+		for v in $order; do
+			banner "e2e-perf $ARCH: round $r of $ROUNDS, $v"
+			boot "$v" "$OUT/$ARCH-perf-$r-$v.log" perf
+			logs+=("$v=$OUT/$ARCH-perf-$r-$v.log")
+		done
+	done
+	banner "e2e-perf $ARCH: results"
+	"$E2E/report.py" perf --arch "$ARCH" --out "$RESULTS_DIR/e2e-perf-$ARCH.txt" "${logs[@]}"
+fi

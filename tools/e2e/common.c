@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <linux/io_uring.h>
+
+#include "e2e.h"
+
+size_t page_size;
+
+static void __attribute__((constructor)) e2e_init(void)
+{
+	page_size = sysconf(_SC_PAGESIZE);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+void e2e_skip(const char *why)
+{
+	printf("skip:%s\n", why);
+	exit(0);
+}
+
+void e2e_setup_fail(const char *what)
+{
+	printf("setup:%s:%s\n", what, e2e_errname(errno));
+	exit(0);
+}
+
+const char *e2e_errname(int err)
+{
+	static char buf[16];
+
+	switch (err) {
+	case EFAULT: return "EFAULT";
+	case EINVAL: return "EINVAL";
+	case ENOMEM: return "ENOMEM";
+	case ENOTTY: return "ENOTTY";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case EPERM: return "EPERM";
+	case EACCES: return "EACCES";
+	case ENOENT: return "ENOENT";
+	case ENODEV: return "ENODEV";
+	case EBUSY: return "EBUSY";
+	case EAGAIN: return "EAGAIN";
+	case EIO: return "EIO";
+	case ENOSYS: return "ENOSYS";
+	case E2BIG: return "E2BIG";
+	}
+	snprintf(buf, sizeof(buf), "errno%d", err);
+	return buf;
+}
+
+int e2e_ext4_file(const char *name, size_t size, char fill, int flags)
+{
+	char path[256];
+	char *buf;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s-%d", E2E_DIR, name, (int)getpid());
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | flags, 0600);
+	if (fd < 0)
+		e2e_setup_fail("open-ext4-file");
+	unlink(path);
+	buf = aligned_alloc(page_size, size);
+	if (!buf)
+		e2e_setup_fail("alloc");
+	memset(buf, fill, size);
+	if (pwrite(fd, buf, size, 0) != (ssize_t)size || fsync(fd))
+		e2e_setup_fail("write-ext4-file");
+	free(buf);
+	return fd;
+}
+
+static size_t hugepage_size(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	size_t kb = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Hugepagesize: %zu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb * 1024;
+}
+
+void e2e_map(const char *kind, size_t size, char fill, struct e2e_map *m)
+{
+	int prot = PROT_READ | PROT_WRITE;
+
+	m->fd = -1;
+	m->size = size;
+	if (!strcmp(kind, "ext4-shared") || !strcmp(kind, "ext4-private")) {
+		m->fd = e2e_ext4_file(kind, size, fill, 0);
+		m->addr = mmap(NULL, size, prot,
+			       kind[5] == 's' ? MAP_SHARED : MAP_PRIVATE,
+			       m->fd, 0);
+	} else if (!strcmp(kind, "memfd-shared")) {
+		m->fd = memfd_create("e2e", 0);
+		if (m->fd < 0 || ftruncate(m->fd, size))
+			e2e_setup_fail("memfd");
+		m->addr = mmap(NULL, size, prot, MAP_SHARED, m->fd, 0);
+		if (m->addr != MAP_FAILED)
+			memset(m->addr, fill, size);
+	} else if (!strcmp(kind, "anon")) {
+		m->addr = mmap(NULL, size, prot, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+	} else if (!strcmp(kind, "hugetlb-shared")) {
+		size_t hsize = hugepage_size();
+
+		if (!hsize)
+			e2e_skip("no-hugetlb");
+		m->size = size = (size + hsize - 1) / hsize * hsize;
+		m->fd = memfd_create("e2e", MFD_HUGETLB);
+		if (m->fd < 0)
+			e2e_skip("no-hugetlb-memfd");
+		if (ftruncate(m->fd, size))
+			e2e_setup_fail("hugetlb-ftruncate");
+		m->addr = mmap(NULL, size, prot, MAP_SHARED, m->fd, 0);
+		if (m->addr == MAP_FAILED && errno == ENOMEM)
+			e2e_skip("no-free-huge-pages");
+		/* A fault with no huge page free would SIGBUS: check first. */
+		if (m->addr != MAP_FAILED &&
+		    fallocate(m->fd, 0, 0, size))
+			e2e_skip("no-free-huge-pages");
+		if (m->addr != MAP_FAILED)
+			memset(m->addr, fill, size);
+	} else {
+		errno = EINVAL;
+		e2e_setup_fail(kind);
+	}
+	if (m->addr == MAP_FAILED)
+		e2e_setup_fail("mmap");
+}
+
+void e2e_touch(struct e2e_map *m, int write, char val)
+{
+	volatile char *p;
+	size_t off;
+	char sink = 0;
+
+	for (off = 0; off < m->size; off += page_size) {
+		p = m->addr + off;
+		if (write)
+			*p = val;
+		else
+			sink ^= *p;
+	}
+	(void)sink;
+}
+
+int e2e_gup_test_fd(void)
+{
+	int fd = open(GUP_TEST_PATH, O_RDWR);
+
+	if (fd < 0)
+		e2e_setup_fail("open-gup_test");
+	return fd;
+}
+
+int e2e_uring_register(void *addr, size_t size)
+{
+	struct io_uring_params p;
+	struct iovec iov = { .iov_base = addr, .iov_len = size };
+	int ring, ret;
+
+	memset(&p, 0, sizeof(p));
+	ring = syscall(__NR_io_uring_setup, 4, &p);
+	if (ring < 0)
+		e2e_setup_fail("io_uring_setup");
+	ret = syscall(__NR_io_uring_register, ring, IORING_REGISTER_BUFFERS,
+		      &iov, 1);
+	ret = ret < 0 ? -errno : 0;
+	close(ring);
+	return ret;
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cow KIND ENTRY: is a read-only long-term pin coherent with what the
+ * process maps?  Map KIND (ext4-private: a MAP_PRIVATE file mapping;
+ * anon-zeropage: anonymous memory only read so far; anon: written
+ * anonymous memory), read every page, take a read-only long-term pin
+ * through gup_test (ENTRY slow or fast), write new data through the
+ * mapping, and read the pinned pages.
+ *
+ * Prints "coherent" when the pin sees the new data, "stale" when it
+ * still sees the old, or the error of the pin.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "e2e.h"
+#include "gup_test.h"
+
+#define NR_PAGES 16
+
+static int all(const char *p, size_t n, char c)
+{
+	while (n--)
+		if (*p++ != c)
+			return 0;
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct pin_longterm_test args;
+	struct e2e_map m;
+	char old = 'F', *copy;
+	__u64 dst;
+	int gup;
+
+	if (argc != 3 || (strcmp(argv[2], "slow") && strcmp(argv[2], "fast"))) {
+		fprintf(stderr, "usage: cow KIND slow|fast\n");
+		return 2;
+	}
+	gup = e2e_gup_test_fd();
+	if (!strcmp(argv[1], "anon-zeropage")) {
+		e2e_map("anon", NR_PAGES * page_size, 0, &m);
+		old = 0;
+	} else {
+		e2e_map(argv[1], NR_PAGES * page_size, old, &m);
+		if (!strcmp(argv[1], "anon"))
+			memset(m.addr, old, m.size);
+	}
+	e2e_touch(&m, 0, 0);
+
+	args.addr = (uintptr_t)m.addr;
+	args.size = m.size;
+	args.flags = argv[2][0] == 'f' ? PIN_LONGTERM_TEST_FLAG_USE_FAST : 0;
+	if (ioctl(gup, PIN_LONGTERM_TEST_START, &args)) {
+		printf("%s\n", e2e_errname(errno));
+		return 0;
+	}
+	memset(m.addr, 'N', m.size);
+
+	copy = malloc(m.size);
+	if (!copy)
+		e2e_setup_fail("malloc");
+	dst = (uintptr_t)copy;
+	if (ioctl(gup, PIN_LONGTERM_TEST_READ, &dst))
+		e2e_setup_fail("PIN_LONGTERM_TEST_READ");
+	if (ioctl(gup, PIN_LONGTERM_TEST_STOP))
+		e2e_setup_fail("PIN_LONGTERM_TEST_STOP");
+
+	if (all(copy, m.size, 'N'))
+		printf("coherent\n");
+	else if (all(copy, m.size, old))
+		printf("stale\n");
+	else
+		printf("mixed\n");
+	return 0;
+}

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmabuf EXPORTER CHECK: mmap a dma-buf from EXPORTER (udmabuf over a
+ * memfd, or the system heap) and check what GUP makes of the mapping:
+ *
+ *   vmflags  "pfnmap" when /proc/self/smaps shows VM_PFNMAP ("pf"),
+ *            "pages" otherwise
+ *   odirect  an O_DIRECT read from an ext4 file into the mapping
+ *   uring    io_uring fixed-buffer registration of the mapping
+ *   pin      a long-term writable pin through gup_test
+ *
+ * The last three print "ok" or the error.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/dma-heap.h>
+#include <linux/udmabuf.h>
+
+#include "e2e.h"
+#include "gup_test.h"
+
+#define NR_PAGES 16
+
+static int udmabuf_export(size_t size)
+{
+	struct udmabuf_create create;
+	int dev, memfd, buf;
+
+	dev = open("/dev/udmabuf", O_RDWR);
+	if (dev < 0)
+		e2e_setup_fail("open-udmabuf");
+	memfd = memfd_create("e2e-udmabuf", MFD_ALLOW_SEALING);
+	if (memfd < 0 || ftruncate(memfd, size) ||
+	    fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK))
+		e2e_setup_fail("memfd");
+	memset(&create, 0, sizeof(create));
+	create.memfd = memfd;
+	create.flags = UDMABUF_FLAGS_CLOEXEC;
+	create.size = size;
+	buf = ioctl(dev, UDMABUF_CREATE, &create);
+	if (buf < 0)
+		e2e_setup_fail("UDMABUF_CREATE");
+	return buf;
+}
+
+static int heap_export(size_t size)
+{
+	struct dma_heap_allocation_data alloc;
+	int heap;
+
+	heap = open("/dev/dma_heap/system", O_RDWR);
+	if (heap < 0)
+		e2e_setup_fail("open-system-heap");
+	memset(&alloc, 0, sizeof(alloc));
+	alloc.len = size;
+	alloc.fd_flags = O_RDWR | O_CLOEXEC;
+	if (ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &alloc))
+		e2e_setup_fail("DMA_HEAP_IOCTL_ALLOC");
+	return alloc.fd;
+}
+
+static const char *vmflags(void *addr)
+{
+	char line[256], start[32];
+	const char *ret = "setup:no-smaps-entry";
+	int in = 0;
+	FILE *f;
+
+	snprintf(start, sizeof(start), "%lx-", (unsigned long)addr);
+	f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		e2e_setup_fail("smaps");
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, start, strlen(start)))
+			in = 1;
+		else if (in && !strncmp(line, "VmFlags:", 8)) {
+			ret = strstr(line, " pf") ? "pfnmap" : "pages";
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+static const char *odirect(char *addr, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	fd = e2e_ext4_file("dio", size, 'D', O_DIRECT);
+	n = pread(fd, addr, size, 0);
+	if (n < 0)
+		return e2e_errname(errno);
+	if ((size_t)n != size || addr[0] != 'D' || addr[size - 1] != 'D')
+		return "short-or-wrong-data";
+	return "ok";
+}
+
+static const char *gup_pin(void *addr, size_t size)
+{
+	struct pin_longterm_test args = {
+		.addr = (uintptr_t)addr,
+		.size = size,
+		.flags = PIN_LONGTERM_TEST_FLAG_USE_WRITE,
+	};
+	int gup = e2e_gup_test_fd();
+
+	if (ioctl(gup, PIN_LONGTERM_TEST_START, &args))
+		return e2e_errname(errno);
+	ioctl(gup, PIN_LONGTERM_TEST_STOP);
+	return "ok";
+}
+
+int main(int argc, char **argv)
+{
+	size_t size;
+	char *addr;
+	int buf, ret;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: dmabuf udmabuf|system-heap vmflags|odirect|uring|pin\n");
+		return 2;
+	}
+	size = NR_PAGES * page_size;
+	if (!strcmp(argv[1], "udmabuf"))
+		buf = udmabuf_export(size);
+	else if (!strcmp(argv[1], "system-heap"))
+		buf = heap_export(size);
+	else
+		return 2;
+
+	addr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, buf, 0);
+	if (addr == MAP_FAILED)
+		e2e_setup_fail("mmap-dma-buf");
+	memset(addr, 'W', size);
+
+	if (!strcmp(argv[2], "vmflags")) {
+		printf("%s\n", vmflags(addr));
+	} else if (!strcmp(argv[2], "odirect")) {
+		printf("%s\n", odirect(addr, size));
+	} else if (!strcmp(argv[2], "uring")) {
+		ret = e2e_uring_register(addr, size);
+		printf("%s\n", ret ? e2e_errname(-ret) : "ok");
+	} else if (!strcmp(argv[2], "pin")) {
+		printf("%s\n", gup_pin(addr, size));
+	} else {
+		return 2;
+	}
+	return 0;
+}

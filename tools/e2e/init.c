@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /init of the e2e initramfs: mount what the tests need, run each line of
+ * the plan (/e2e/plan, or /e2e/perf-plan with e2e_plan=perf on the kernel
+ * command line) with its time limit, report, and reboot (QEMU runs with
+ * -no-reboot, so that ends the run).
+ *
+ * A plan line is "NAME STOCK PATCHED SECONDS PROGRAM ARGS...": the
+ * expected results are for the host; init needs the rest.  For each line
+ * it prints
+ *
+ *   E2E-BEGIN NAME
+ *   E2E-OUT NAME <line>         every line of output but the last
+ *   E2E-RESULT NAME <result>    the last line, or timeout / signal:N /
+ *                               exit:N / no-output
+ *
+ * on the console, where the kernel's own messages of the same moment go.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#define MAX_ARGS 16
+
+static void must_mount(const char *src, const char *dst, const char *type)
+{
+	mkdir(dst, 0755);
+	if (mount(src, dst, type, 0, NULL))
+		printf("E2E-INIT mount %s on %s failed: %s\n", type, dst,
+		       strerror(errno));
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void run(char *name, int seconds, char **argv)
+{
+	char buf[4096], last[512] = "", line[512];
+	size_t used = 0, linelen = 0;
+	double deadline;
+	int pipefd[2], status, timed_out = 0;
+	pid_t pid;
+
+	printf("E2E-BEGIN %s\n", name);
+	fflush(stdout);
+	if (pipe(pipefd)) {
+		printf("E2E-RESULT %s init:pipe\n", name);
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		setsid();
+		dup2(pipefd[1], 1);
+		dup2(pipefd[1], 2);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		execv(argv[0], argv);
+		printf("exec:%s\n", strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[1]);
+
+	deadline = now() + seconds;
+	for (;;) {
+		struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
+		int left = (int)((deadline - now()) * 1000);
+		ssize_t n, i;
+
+		if (left <= 0) {
+			timed_out = 1;
+			kill(-pid, SIGKILL);
+			break;
+		}
+		if (poll(&p, 1, left) <= 0)
+			continue;
+		n = read(pipefd[0], buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		for (i = 0; i < n; i++) {
+			if (buf[i] != '\n') {
+				if (linelen < sizeof(line) - 1)
+					line[linelen++] = buf[i];
+				continue;
+			}
+			line[linelen] = 0;
+			if (last[0])
+				printf("E2E-OUT %s %s\n", name, last);
+			memcpy(last, line, linelen + 1);
+			linelen = 0;
+			used++;
+		}
+	}
+	close(pipefd[0]);
+	waitpid(pid, &status, 0);
+
+	if (timed_out)
+		printf("E2E-RESULT %s timeout:%ds\n", name, seconds);
+	else if (WIFSIGNALED(status))
+		printf("E2E-RESULT %s signal:%d\n", name, WTERMSIG(status));
+	else if (WEXITSTATUS(status))
+		printf("E2E-RESULT %s exit:%d:%s\n", name, WEXITSTATUS(status),
+		       last[0] ? last : "no-output");
+	else if (!used)
+		printf("E2E-RESULT %s no-output\n", name);
+	else
+		printf("E2E-RESULT %s %s\n", name, last);
+	fflush(stdout);
+}
+
+int main(void)
+{
+	const char *plan = "/e2e/plan";
+	char line[1024], path[256];
+	FILE *f;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	must_mount("devtmpfs", "/dev", "devtmpfs");
+	must_mount("proc", "/proc", "proc");
+	must_mount("sysfs", "/sys", "sysfs");
+	must_mount("debugfs", "/sys/kernel/debug", "debugfs");
+	must_mount("/dev/vda", "/mnt", "ext4");
+
+	if (getenv("e2e_plan") && !strcmp(getenv("e2e_plan"), "perf"))
+		plan = "/e2e/perf-plan";
+	f = fopen(plan, "r");
+	if (!f) {
+		printf("E2E-INIT cannot open %s\n", plan);
+		goto out;
+	}
+	printf("E2E-PLAN %s\n", plan);
+	while (fgets(line, sizeof(line), f)) {
+		char *argv[MAX_ARGS + 1], *name, *tok, *save;
+		int argc = 0, seconds;
+
+		line[strcspn(line, "\n")] = 0;
+		name = strtok_r(line, " \t", &save);
+		if (!name || name[0] == '#')
+			continue;
+		strtok_r(NULL, " \t", &save);	/* expected on stock */
+		strtok_r(NULL, " \t", &save);	/* expected with the series */
+		tok = strtok_r(NULL, " \t", &save);
+		seconds = tok ? atoi(tok) : 0;
+		while (argc < MAX_ARGS && (tok = strtok_r(NULL, " \t", &save)))
+			argv[argc++] = tok;
+		argv[argc] = NULL;
+		if (!argc || seconds <= 0) {
+			printf("E2E-RESULT %s init:bad-plan-line\n", name);
+			continue;
+		}
+		snprintf(path, sizeof(path), "/e2e/bin/%s", argv[0]);
+		argv[0] = path;
+		run(name, seconds, argv);
+	}
+	fclose(f);
+out:
+	sync();
+	printf("E2E-DONE\n");
+	fflush(stdout);
+	reboot(RB_AUTOBOOT);
+	return 0;
+}

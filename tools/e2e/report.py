@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Read the e2e console logs and print the tables.
+
+report.py func --arch A --plan PLAN --stock LOG --patched LOG [--out F]
+    test x (stock, patched): expected and observed.  Exit 1 when a row
+    is not as expected, a test is missing, a boot did not finish, or the
+    kernel log holds a report (WARNING, BUG, Oops, panic) no row expects.
+
+report.py perf --arch A [--out F] VARIANT=LOG...
+    per memory and operation: median ns per page of stock and patched
+    over the rounds, their ratio, and the range of the per-round ratios.
+"""
+import argparse
+import re
+import statistics
+import sys
+
+REPORT = re.compile(r'(WARNING:|BUG:|Oops|Kernel panic|general protection fault|'
+                    r'Unable to handle kernel|kernel BUG|UBSAN:|KASAN:)')
+
+
+def parse(path):
+    """{name: observed}, {name: [report lines]}, [outside reports], done, [BENCH]"""
+    observed, reports, outside, bench = {}, {}, [], []
+    current, done = None, False
+    try:
+        lines = open(path, errors='replace').read().splitlines()
+    except OSError:
+        return observed, reports, ['(no console log: %s)' % path], False, bench
+    for raw in lines:
+        line = raw.strip('\r')
+        # The console may glue our line to the tail of a kernel message.
+        m = re.search(r'E2E-(BEGIN|RESULT|OUT|DONE)\b ?(\S*) ?(.*)$', line)
+        if m:
+            kind, name, rest = m.groups()
+            if kind == 'BEGIN':
+                current = name
+                reports.setdefault(name, [])
+            elif kind == 'RESULT':
+                observed[name] = rest.strip()
+                current = None
+            elif kind == 'OUT':
+                b = re.match(r'BENCH (\S+) (\S+) (\d+)$', rest.strip())
+                if b:
+                    bench.append((b.group(1), b.group(2), int(b.group(3))))
+            elif kind == 'DONE':
+                done = True
+            continue
+        if REPORT.search(line):
+            if current:
+                reports[current].append(line.strip())
+            else:
+                outside.append(line.strip())
+    return observed, reports, outside, done, bench
+
+
+def plan_rows(path):
+    rows = []
+    for line in open(path):
+        f = line.split()
+        if not f or f[0].startswith('#'):
+            continue
+        rows.append((f[0], f[1], f[2]))
+    return rows
+
+
+def emit(out, lines):
+    text = '\n'.join(lines) + '\n'
+    sys.stdout.write(text)
+    if out:
+        with open(out, 'w') as f:
+            f.write(text)
+
+
+def func(args):
+    runs = {v: parse(p) for v, p in (('stock', args.stock), ('patched', args.patched))}
+    rows = plan_rows(args.plan)
+    w = max(len(r[0]) for r in rows)
+    out = ['e2e %s: %s' % (args.arch, 'expected / observed, per kernel'),
+           '%-*s  %-24s  %-24s  %s' % (w, 'test', 'stock', 'patched (base + series)', 'verdict'),
+           '%s  %s  %s  %s' % ('-' * w, '-' * 24, '-' * 24, '-' * 16)]
+    good = bad = skipped = 0
+    details = []
+    for name, exp_s, exp_p in rows:
+        cells, ok, skip = [], True, None
+        for variant, exp in (('stock', exp_s), ('patched', exp_p)):
+            obs, reps = runs[variant][0].get(name), runs[variant][1].get(name, [])
+            if obs is None:
+                obs, ok = 'missing', False
+            elif obs.startswith('skip:'):
+                skip = obs[5:]
+            elif obs != exp:
+                ok = False
+            if reps:
+                ok = False
+                details += ['    %s %s: %s' % (variant, name, r) for r in reps]
+                obs += ' +' + str(len(reps)) + ' report(s)'
+            mark = '' if obs == exp else ' (!)'
+            cells.append('%s / %s%s' % (exp, obs, mark if not skip else ''))
+        if not ok:
+            verdict = 'NOT AS EXPECTED'
+            bad += 1
+        elif skip:
+            verdict = 'skipped: ' + skip
+            skipped += 1
+        else:
+            verdict = 'as expected'
+            good += 1
+        out.append('%-*s  %-24s  %-24s  %s' % (w, name, cells[0], cells[1], verdict))
+    problems = []
+    for variant, run in runs.items():
+        if not run[3]:
+            problems.append('%s: the boot did not finish (no E2E-DONE)' % variant)
+        if run[2]:
+            problems.append('%s: %d kernel report line(s) outside any test' % (variant, len(run[2])))
+            details += ['    %s: %s' % (variant, r) for r in run[2][:20]]
+    out.append('')
+    out.append('e2e %s: %d tests: %d as expected on both kernels, %d not, %d skipped'
+               % (args.arch, len(rows), good, bad, skipped))
+    out += problems
+    if details:
+        out.append('kernel reports:')
+        out += details
+    emit(args.out, out)
+    return 1 if bad or problems else 0
+
+
+def perf(args):
+    per = {}            # (memory, op) -> {variant: [ns per round]}
+    order = []
+    rounds = {'stock': 0, 'patched': 0}
+    problems = []
+    for spec in args.logs:
+        variant, path = spec.split('=', 1)
+        _, _, _, done, bench = parse(path)
+        if not done or not bench:
+            problems.append('%s: no benchmark results in %s' % (variant, path))
+            continue
+        rounds[variant] += 1
+        for mem, op, ns in bench:
+            key = (mem, op)
+            if key not in per:
+                per[key] = {'stock': [], 'patched': []}
+                order.append(key)
+            per[key][variant].append(ns)
+    out = ['e2e-perf %s: ns per page, median over %d stock and %d patched boots'
+           % (args.arch, rounds['stock'], rounds['patched']),
+           '%-6s %-20s %8s %8s %7s  %s' % ('memory', 'operation', 'stock', 'patched',
+                                           'ratio', 'per-round ratios (min..max)'),
+           '%s %s %s %s %s  %s' % ('-' * 6, '-' * 20, '-' * 8, '-' * 8, '-' * 7, '-' * 27)]
+    for key in order:
+        s, p = per[key]['stock'], per[key]['patched']
+        if not s or not p:
+            continue
+        ms, mp = statistics.median(s), statistics.median(p)
+        pairs = [b / a for a, b in zip(s, p) if a]
+        out.append('%-6s %-20s %8.0f %8.0f %7.3f  %.3f..%.3f' % (
+            key[0], key[1], ms, mp, mp / ms if ms else float('nan'),
+            min(pairs) if pairs else float('nan'), max(pairs) if pairs else float('nan')))
+    out += problems
+    emit(args.out, out)
+    return 1 if problems or not order else 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('mode', choices=['func', 'perf'])
+    ap.add_argument('--arch', required=True)
+    ap.add_argument('--plan')
+    ap.add_argument('--stock')
+    ap.add_argument('--patched')
+    ap.add_argument('--out')
+    ap.add_argument('logs', nargs='*')
+    args = ap.parse_args()
+    return func(args) if args.mode == 'func' else perf(args)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
