@@ -94,6 +94,14 @@ for a in $ARCHES; do
 	[ "$rc" -eq 0 ] || failures+=("kunit $a: exit status $rc (see its results above)")
 done
 
+# End to end: stock and patched kernels booted, user-space tests.
+E2E_ARCHES=${E2E_ARCHES-x86_64 arm64 s390}
+for a in $E2E_ARCHES; do
+	banner "test: make e2e ARCH=$a"
+	"$REPO/tools/e2e.sh" "$a" func ||
+		failures+=("e2e $a: a user-space test is not as expected on stock or patched (see above)")
+done
+
 banner "test: summary"
 total_p=0 total_f=0 total_s=0
 printf '    %-8s %-28s %7s %7s %7s\n' arch suite passed failed skipped
@@ -111,6 +119,10 @@ for a in $ARCHES; do
 	done <"$tsv"
 done
 printf '    %-8s %-28s %7d %7d %7d\n' all total "$total_p" "$total_f" "$total_s"
+for a in $E2E_ARCHES; do
+	line=$(grep -h "^e2e $a: .* tests:" "$RESULTS_DIR/e2e-$a.txt" 2>/dev/null || echo "e2e $a: no results")
+	info "$line"
+done
 info "wall time $(elapsed)"
 for f in "${failures[@]}"; do
 	printf '    FAILED: %s\n' "$f"

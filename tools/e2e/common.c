@@ -78,7 +78,7 @@ int e2e_ext4_file(const char *name, size_t size, char fill, int flags)
 	return fd;
 }
 
-static size_t hugepage_size(void)
+size_t e2e_hugepage_size(void)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
 	char line[128];
@@ -115,7 +115,7 @@ void e2e_map(const char *kind, size_t size, char fill, struct e2e_map *m)
 		m->addr = mmap(NULL, size, prot, MAP_PRIVATE | MAP_ANONYMOUS,
 			       -1, 0);
 	} else if (!strcmp(kind, "hugetlb-shared")) {
-		size_t hsize = hugepage_size();
+		size_t hsize = e2e_hugepage_size();
 
 		if (!hsize)
 			e2e_skip("no-hugetlb");

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dmabuf EXPORTER CHECK: mmap a dma-buf from EXPORTER (udmabuf over a
- * memfd, or the system heap) and check what GUP makes of the mapping:
+ * memfd, udmabuf-hugetlb over a hugetlbfs memfd, or the system heap) and
+ * check what GUP makes of the mapping:
  *
  *   vmflags  "pfnmap" when /proc/self/smaps shows VM_PFNMAP ("pf"),
  *            "pages" otherwise
@@ -9,7 +10,11 @@
  *   uring    io_uring fixed-buffer registration of the mapping
  *   pin      a long-term writable pin through gup_test
  *
- * The last three print "ok" or the error.
+ *   touch    write the whole mapping, unmap it and release the buffer
+ *            (6.1's udmabuf maps hugetlb subpages as if they were
+ *            ordinary pages, which the kernel does not survive)
+ *
+ * The last four print "ok" or the error.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,7 +33,7 @@
 
 #define NR_PAGES 16
 
-static int udmabuf_export(size_t size)
+static int udmabuf_export(size_t size, int hugetlb)
 {
 	struct udmabuf_create create;
 	int dev, memfd, buf;
@@ -36,7 +41,12 @@ static int udmabuf_export(size_t size)
 	dev = open("/dev/udmabuf", O_RDWR);
 	if (dev < 0)
 		e2e_setup_fail("open-udmabuf");
-	memfd = memfd_create("e2e-udmabuf", MFD_ALLOW_SEALING);
+	memfd = memfd_create("e2e-udmabuf",
+			     MFD_ALLOW_SEALING | (hugetlb ? MFD_HUGETLB : 0));
+	if (memfd < 0 && hugetlb)
+		e2e_skip("no-hugetlb-memfd");
+	if (hugetlb && fallocate(memfd, 0, 0, size))
+		e2e_skip("no-free-huge-pages");
 	if (memfd < 0 || ftruncate(memfd, size) ||
 	    fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK))
 		e2e_setup_fail("memfd");
@@ -125,16 +135,22 @@ int main(int argc, char **argv)
 	int buf, ret;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: dmabuf udmabuf|system-heap vmflags|odirect|uring|pin\n");
+		fprintf(stderr, "usage: dmabuf udmabuf|udmabuf-hugetlb|system-heap vmflags|odirect|uring|pin|touch\n");
 		return 2;
 	}
 	size = NR_PAGES * page_size;
-	if (!strcmp(argv[1], "udmabuf"))
-		buf = udmabuf_export(size);
-	else if (!strcmp(argv[1], "system-heap"))
+	if (!strcmp(argv[1], "udmabuf")) {
+		buf = udmabuf_export(size, 0);
+	} else if (!strcmp(argv[1], "udmabuf-hugetlb")) {
+		size = e2e_hugepage_size();
+		if (!size)
+			e2e_skip("no-hugetlb");
+		buf = udmabuf_export(size, 1);
+	} else if (!strcmp(argv[1], "system-heap")) {
 		buf = heap_export(size);
-	else
+	} else {
 		return 2;
+	}
 
 	addr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, buf, 0);
 	if (addr == MAP_FAILED)
@@ -150,6 +166,10 @@ int main(int argc, char **argv)
 		printf("%s\n", ret ? e2e_errname(-ret) : "ok");
 	} else if (!strcmp(argv[2], "pin")) {
 		printf("%s\n", gup_pin(addr, size));
+	} else if (!strcmp(argv[2], "touch")) {
+		if (munmap(addr, size) || close(buf))
+			e2e_setup_fail("release");
+		printf("ok\n");
 	} else {
 		return 2;
 	}

@@ -49,6 +49,9 @@ void e2e_touch(struct e2e_map *m, int write, char val);
 /* An ext4 file of @size bytes filled with @fill; returns an fd (O_RDWR). */
 int e2e_ext4_file(const char *name, size_t size, char fill, int flags);
 
+/* The default huge page size, 0 without hugetlb. */
+size_t e2e_hugepage_size(void);
+
 /* Open the GUP test interface, or skip without it. */
 int e2e_gup_test_fd(void);
 

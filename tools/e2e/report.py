@@ -76,28 +76,28 @@ def emit(out, lines):
 def func(args):
     runs = {v: parse(p) for v, p in (('stock', args.stock), ('patched', args.patched))}
     rows = plan_rows(args.plan)
-    w = max(len(r[0]) for r in rows)
-    out = ['e2e %s: %s' % (args.arch, 'expected / observed, per kernel'),
-           '%-*s  %-24s  %-24s  %s' % (w, 'test', 'stock', 'patched (base + series)', 'verdict'),
-           '%s  %s  %s  %s' % ('-' * w, '-' * 24, '-' * 24, '-' * 16)]
     good = bad = skipped = 0
-    details = []
+    details, table = [], []
     for name, exp_s, exp_p in rows:
         cells, ok, skip = [], True, None
         for variant, exp in (('stock', exp_s), ('patched', exp_p)):
             obs, reps = runs[variant][0].get(name), runs[variant][1].get(name, [])
-            if obs is None:
-                obs, ok = 'missing', False
-            elif obs.startswith('skip:'):
-                skip = obs[5:]
-            elif obs != exp:
-                ok = False
             if reps:
-                ok = False
                 details += ['    %s %s: %s' % (variant, name, r) for r in reps]
-                obs += ' +' + str(len(reps)) + ' report(s)'
-            mark = '' if obs == exp else ' (!)'
-            cells.append('%s / %s%s' % (exp, obs, mark if not skip else ''))
+            if exp == 'oops':
+                # The kernel is expected to report a bug in this test.
+                cell_ok = bool(reps)
+                obs = ('oops' if reps else 'no report') + ' (%s)' % (obs or 'missing')
+            elif obs is None:
+                obs, cell_ok = 'missing', False
+            elif obs.startswith('skip:'):
+                skip, cell_ok = obs[5:], True
+            else:
+                cell_ok = obs == exp and not reps
+                if reps:
+                    obs += ' +%d report(s)' % len(reps)
+            ok = ok and cell_ok
+            cells.append('%s / %s%s' % (exp, obs, '' if cell_ok else ' (!)'))
         if not ok:
             verdict = 'NOT AS EXPECTED'
             bad += 1
@@ -107,7 +107,13 @@ def func(args):
         else:
             verdict = 'as expected'
             good += 1
-        out.append('%-*s  %-24s  %-24s  %s' % (w, name, cells[0], cells[1], verdict))
+        table.append((name, cells[0], cells[1], verdict))
+    head = ('test', 'stock: expected / observed', 'patched: expected / observed', 'verdict')
+    w = [max(len(r[i]) for r in table + [head]) for i in range(3)]
+    fmt = '%%-%ds  %%-%ds  %%-%ds  %%s' % tuple(w)
+    out = ['e2e %s: stock = base + the gup_test patch; patched = base + series' % args.arch,
+           fmt % head, fmt % tuple('-' * n for n in w + [15])]
+    out += [fmt % r for r in table]
     problems = []
     for variant, run in runs.items():
         if not run[3]:
@@ -120,8 +126,10 @@ def func(args):
                % (args.arch, len(rows), good, bad, skipped))
     out += problems
     if details:
-        out.append('kernel reports:')
-        out += details
+        out.append('kernel reports (first lines):')
+        out += details[:12]
+        if len(details) > 12:
+            out.append("    ... %d more in the console logs" % (len(details) - 12))
     emit(args.out, out)
     return 1 if bad or problems else 0
 
