@@ -192,7 +192,7 @@ else
 		for v in $order; do
 			banner "e2e-perf $ARCH: round $r of $ROUNDS, $v"
 			boot "$v" "$OUT/$ARCH-perf-$r-$v.log" perf
-			logs+=("$v=$OUT/$ARCH-perf-$r-$v.log")
+			logs+=("$r:$v=$OUT/$ARCH-perf-$r-$v.log")
 		done
 	done
 	banner "e2e-perf $ARCH: results"

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <linux/io_uring.h>
@@ -59,10 +60,16 @@ const char *e2e_errname(int err)
 
 int e2e_ext4_file(const char *name, size_t size, char fill, int flags)
 {
+	struct statfs st;
 	char path[256];
 	char *buf;
 	int fd;
 
+	/* Not on ext4 (the disk did not mount): the test would be void. */
+	if (statfs(E2E_DIR, &st) || st.f_type != 0xEF53) {
+		errno = ENODEV;
+		e2e_setup_fail("no-ext4-on-" E2E_DIR);
+	}
 	snprintf(path, sizeof(path), "%s/%s-%d", E2E_DIR, name, (int)getpid());
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | flags, 0600);
 	if (fd < 0)

@@ -52,7 +52,7 @@ int e2e_ext4_file(const char *name, size_t size, char fill, int flags);
 /* The default huge page size, 0 without hugetlb. */
 size_t e2e_hugepage_size(void);
 
-/* Open the GUP test interface, or skip without it. */
+/* Open the GUP test interface; a setup failure without it. */
 int e2e_gup_test_fd(void);
 
 /* Register [addr, addr + size) as an io_uring fixed buffer: 0 or -errno. */

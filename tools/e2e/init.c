@@ -54,7 +54,7 @@ static void run(char *name, int seconds, char **argv)
 	char buf[4096], last[512] = "", line[512];
 	size_t used = 0, linelen = 0;
 	double deadline;
-	int pipefd[2], status, timed_out = 0;
+	int pipefd[2], status, timed_out = 0, i;
 	pid_t pid;
 
 	printf("E2E-BEGIN %s\n", name);
@@ -90,8 +90,17 @@ static void run(char *name, int seconds, char **argv)
 		if (poll(&p, 1, left) <= 0)
 			continue;
 		n = read(pipefd[0], buf, sizeof(buf));
-		if (n <= 0)
+		if (n <= 0) {
+			/* A last line without its newline still counts. */
+			if (linelen) {
+				line[linelen] = 0;
+				if (last[0])
+					printf("E2E-OUT %s %s\n", name, last);
+				memcpy(last, line, linelen + 1);
+				used++;
+			}
 			break;
+		}
 		for (i = 0; i < n; i++) {
 			if (buf[i] != '\n') {
 				if (linelen < sizeof(line) - 1)
@@ -107,7 +116,23 @@ static void run(char *name, int seconds, char **argv)
 		}
 	}
 	close(pipefd[0]);
-	waitpid(pid, &status, 0);
+	/*
+	 * A process stuck in the kernel (after an oops, say) may never
+	 * die: give it a few seconds, then go on without it.
+	 */
+	for (i = 0; waitpid(pid, &status, WNOHANG) == 0; i++) {
+		if (!timed_out && now() > deadline) {
+			timed_out = 1;
+			kill(-pid, SIGKILL);
+			i = 0;
+		}
+		if (timed_out && i == 50) {
+			printf("E2E-RESULT %s timeout:unkillable\n", name);
+			fflush(stdout);
+			return;
+		}
+		usleep(100000);
+	}
 
 	if (timed_out)
 		printf("E2E-RESULT %s timeout:%ds\n", name, seconds);

@@ -7,7 +7,7 @@ report.py func --arch A --plan PLAN --stock LOG --patched LOG [--out F]
     is not as expected, a test is missing, a boot did not finish, or the
     kernel log holds a report (WARNING, BUG, Oops, panic) no row expects.
 
-report.py perf --arch A [--out F] VARIANT=LOG...
+report.py perf --arch A [--out F] ROUND:VARIANT=LOG...
     per memory and operation: median ns per page of stock and patched
     over the rounds, their ratio, and the range of the per-round ratios.
 """
@@ -21,7 +21,7 @@ REPORT = re.compile(r'(WARNING:|BUG:|Oops|Kernel panic|general protection fault|
 
 
 def parse(path):
-    """{name: observed}, {name: [report lines]}, [outside reports], done, [BENCH]"""
+    """{name: observed}, {name: [report lines]}, [problems outside tests], done, [BENCH]"""
     observed, reports, outside, bench = {}, {}, [], []
     current, done = None, False
     try:
@@ -31,7 +31,7 @@ def parse(path):
     for raw in lines:
         line = raw.strip('\r')
         # The console may glue our line to the tail of a kernel message.
-        m = re.search(r'E2E-(BEGIN|RESULT|OUT|DONE)\b ?(\S*) ?(.*)$', line)
+        m = re.search(r'E2E-(BEGIN|RESULT|OUT|DONE|INIT)\b ?(\S*) ?(.*)$', line)
         if m:
             kind, name, rest = m.groups()
             if kind == 'BEGIN':
@@ -41,11 +41,14 @@ def parse(path):
                 observed[name] = rest.strip()
                 current = None
             elif kind == 'OUT':
-                b = re.match(r'BENCH (\S+) (\S+) (\d+)$', rest.strip())
+                b = re.match(r'BENCH (\S+) (\S+) ([\d.]+)$', rest.strip())
                 if b:
-                    bench.append((b.group(1), b.group(2), int(b.group(3))))
+                    bench.append((b.group(1), b.group(2), float(b.group(3))))
             elif kind == 'DONE':
                 done = True
+            elif kind == 'INIT':
+                # init could not set something up (a mount, the plan).
+                outside.append('init: ' + (name + ' ' + rest).strip())
             continue
         if REPORT.search(line):
             if current:
@@ -84,14 +87,15 @@ def func(args):
             obs, reps = runs[variant][0].get(name), runs[variant][1].get(name, [])
             if reps:
                 details += ['    %s %s: %s' % (variant, name, r) for r in reps]
-            if exp == 'oops':
-                # The kernel is expected to report a bug in this test.
-                cell_ok = bool(reps)
+            if obs is not None and obs.startswith('skip:'):
+                skip, cell_ok = obs[5:], not reps
+            elif exp == 'oops':
+                # The kernel is expected to report a bug in this test
+                # (and the test to have got as far as to provoke it).
+                cell_ok = bool(reps) and not (obs or 'setup:').startswith('setup:')
                 obs = ('oops' if reps else 'no report') + ' (%s)' % (obs or 'missing')
             elif obs is None:
                 obs, cell_ok = 'missing', False
-            elif obs.startswith('skip:'):
-                skip, cell_ok = obs[5:], True
             else:
                 cell_ok = obs == exp and not reps
                 if reps:
@@ -119,12 +123,22 @@ def func(args):
         if not run[3]:
             problems.append('%s: the boot did not finish (no E2E-DONE)' % variant)
         if run[2]:
-            problems.append('%s: %d kernel report line(s) outside any test' % (variant, len(run[2])))
+            problems.append('%s: %d kernel report or init line(s) outside any test' % (variant, len(run[2])))
             details += ['    %s: %s' % (variant, r) for r in run[2][:20]]
     out.append('')
     out.append('e2e %s: %d tests: %d as expected on both kernels, %d not, %d skipped'
                % (args.arch, len(rows), good, bad, skipped))
     out += problems
+    # The same report for every page says nothing new after the first.
+    seen, uniq = set(), []
+    for d in details:
+        key = re.sub(r'[0-9a-f]{6,}', '#', d)
+        if key not in seen:
+            seen.add(key)
+            uniq.append(d)
+    if len(uniq) < len(details):
+        uniq.append('    (%d more like these)' % (len(details) - len(uniq)))
+    details = uniq
     if details:
         out.append('kernel reports (first lines):')
         out += details[:12]
@@ -140,19 +154,21 @@ def perf(args):
     rounds = {'stock': 0, 'patched': 0}
     problems = []
     for spec in args.logs:
-        variant, path = spec.split('=', 1)
-        _, _, _, done, bench = parse(path)
-        if not done or not bench:
-            problems.append('%s: no benchmark results in %s' % (variant, path))
+        # ROUND:VARIANT=LOG
+        tag, path = spec.split('=', 1)
+        rnd, variant = tag.split(':', 1)
+        observed, _, _, done, bench = parse(path)
+        if not done or not bench or observed.get('bench') != 'ok':
+            problems.append('%s round %s: no complete benchmark in %s' % (variant, rnd, path))
             continue
         rounds[variant] += 1
         for mem, op, ns in bench:
             key = (mem, op)
             if key not in per:
-                per[key] = {'stock': [], 'patched': []}
+                per[key] = {'stock': {}, 'patched': {}}
                 order.append(key)
-            per[key][variant].append(ns)
-    out = ['e2e-perf %s: ns per page, median over %d stock and %d patched boots'
+            per[key][variant][rnd] = ns
+    out = ['e2e-perf %s: ns per page (gup_test, get time), median over %d stock and %d patched boots'
            % (args.arch, rounds['stock'], rounds['patched']),
            '%-6s %-20s %8s %8s %7s  %s' % ('memory', 'operation', 'stock', 'patched',
                                            'ratio', 'per-round ratios (min..max)'),
@@ -161,9 +177,10 @@ def perf(args):
         s, p = per[key]['stock'], per[key]['patched']
         if not s or not p:
             continue
-        ms, mp = statistics.median(s), statistics.median(p)
-        pairs = [b / a for a, b in zip(s, p) if a]
-        out.append('%-6s %-20s %8.0f %8.0f %7.3f  %.3f..%.3f' % (
+        ms, mp = statistics.median(s.values()), statistics.median(p.values())
+        # Each round's patched boot against the same round's stock boot.
+        pairs = [p[r] / s[r] for r in s if r in p and s[r]]
+        out.append('%-6s %-20s %8.1f %8.1f %7.3f  %.3f..%.3f' % (
             key[0], key[1], ms, mp, mp / ms if ms else float('nan'),
             min(pairs) if pairs else float('nan'), max(pairs) if pairs else float('nan')))
     out += problems
