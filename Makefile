@@ -9,9 +9,10 @@
 #   CACHE_DIR=/path          where the Debian tree, build dirs and ccache live
 #   DROP="0014 0015"         for "make without": the patches to leave out
 #   ROUNDS=5                 for "make e2e-perf": boots of each kernel
+#   PERF_CLOCK=icount|wall   for "make e2e-perf": instruction count or TCG wall clock
 
 ARCH ?= x86_64
-export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP SUITE ROUNDS
+export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP SUITE ROUNDS PERF_CLOCK
 
 .PHONY: all deps tree apply kunit compile-test test refresh walk without \
 	send-dry-run send check e2e e2e-perf

@@ -7,6 +7,12 @@
 # make e2e-perf [ARCH=] [ROUNDS=]: boot stock and patched alternately,
 # ROUNDS times each, run the GUP benchmark (tools/e2e/perf-plan) in each
 # boot, and print the median time per page of each and their ratio.
+# The guests run with QEMU's -icount shift=0: guest time advances 1 ns
+# per instruction executed, so a "ns per page" is the number of
+# instructions per page, the same on every run.  Wall-clock time under
+# TCG measures the emulator more than the kernel (code layout alone moved
+# it by tens of percent between two kernels with the same code on the
+# benchmarked path); PERF_CLOCK=wall measures it anyway.
 #
 # Both kernels carry the series' gup_test patch: stock is the base plus
 # that one patch (test infrastructure only), because the tests need its
@@ -20,6 +26,8 @@ lock_tree
 ARCH=${1:-${ARCH:-x86_64}}
 MODE=${2:-func}
 ROUNDS=${ROUNDS:-5}
+PERF_CLOCK=${PERF_CLOCK:-icount}
+case "$PERF_CLOCK" in icount | wall) ;; *) die "PERF_CLOCK must be icount or wall, not '$PERF_CLOCK'" ;; esac
 SRCARCH=$(arch_srcarch "$ARCH")
 CROSS=$(arch_cross "$ARCH")
 QEMU=$(arch_qemu "$ARCH")
@@ -167,6 +175,9 @@ boot() {
 	arm64) args+=(-machine virt -cpu cortex-a57 -accel tcg -device virtio-blk-pci,drive=d0) ;;
 	s390) args+=(-machine s390-ccw-virtio -cpu qemu -accel tcg -device virtio-blk-ccw,drive=d0) ;;
 	esac
+	if [ "$plan" = perf ] && [ "$PERF_CLOCK" = icount ]; then
+		args+=(-icount shift=0)
+	fi
 	t0=$(date +%s)
 	timeout "${E2E_BOOT_TIMEOUT:-$boot_limit}" "$QEMU" "${args[@]}" </dev/null >"$log" 2>&1 || rc=$?
 	info "$variant: booted and ran in $(($(date +%s) - t0)) s (QEMU exit $rc, console: $log)"
@@ -196,5 +207,5 @@ else
 		done
 	done
 	banner "e2e-perf $ARCH: results"
-	"$E2E/report.py" perf --arch "$ARCH" --out "$RESULTS_DIR/e2e-perf-$ARCH.txt" "${logs[@]}"
+	"$E2E/report.py" perf --arch "$ARCH" --clock "$PERF_CLOCK" --out "$RESULTS_DIR/e2e-perf-$ARCH.txt" "${logs[@]}"
 fi

@@ -168,8 +168,10 @@ def perf(args):
                 per[key] = {'stock': {}, 'patched': {}}
                 order.append(key)
             per[key][variant][rnd] = ns
-    out = ['e2e-perf %s: ns per page (gup_test, get time), median over %d stock and %d patched boots'
-           % (args.arch, rounds['stock'], rounds['patched']),
+    unit = ('guest ns per page = instructions per page (QEMU -icount shift=0)'
+            if args.clock == 'icount' else 'wall-clock ns per page under TCG')
+    out = ['e2e-perf %s: %s, gup_test get time, median over %d stock and %d patched boots'
+           % (args.arch, unit, rounds['stock'], rounds['patched']),
            '%-6s %-20s %8s %8s %7s  %s' % ('memory', 'operation', 'stock', 'patched',
                                            'ratio', 'per-round ratios (min..max)'),
            '%s %s %s %s %s  %s' % ('-' * 6, '-' * 20, '-' * 8, '-' * 8, '-' * 7, '-' * 27)]
@@ -196,8 +198,9 @@ def main():
     ap.add_argument('--stock')
     ap.add_argument('--patched')
     ap.add_argument('--out')
+    ap.add_argument('--clock', default='icount')
     ap.add_argument('logs', nargs='*')
-    args = ap.parse_args()
+    args = ap.parse_intermixed_args()
     return func(args) if args.mode == 'func' else perf(args)
 
 
