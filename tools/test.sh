@@ -94,6 +94,16 @@ for a in $ARCHES; do
 	[ "$rc" -eq 0 ] || failures+=("kunit $a: exit status $rc (see its results above)")
 done
 
+# The quality gates (W=1, sparse, coccinelle against the base; the last
+# walk's verdict).  x86_64 only by default: arm64 and s390 take as long
+# again each (README).
+CHECK_ARCHES=${CHECK_ARCHES-x86_64}
+for a in $CHECK_ARCHES; do
+	banner "test: make check ARCH=$a"
+	"$REPO/tools/check.sh" "$a" ||
+		failures+=("check $a: a quality gate failed (see its table above)")
+done
+
 # End to end: stock and patched kernels booted, user-space tests.
 E2E_ARCHES=${E2E_ARCHES-x86_64 arm64 s390}
 for a in $E2E_ARCHES; do
