@@ -86,7 +86,7 @@ esac
 
 # build_kernel VARIANT SRC: the e2e kernel of SRC in $OUT/build-$ARCH-VARIANT.
 build_kernel() {
-	local variant=$1 src=$2 b=$OUT/build-$ARCH-$1 frag missing log t0 hb rc=0
+	local variant=$1 src=$2 b=$OUT/build-$ARCH-$1 frag missing log t0 rc=0
 	mkdir -p "$b"
 	frag=$b/e2e.fragment
 	cat "$E2E/kernel.config" "$E2E/kernel-$ARCH.config" >"$frag.new"
@@ -103,12 +103,9 @@ build_kernel() {
 	[ -z "$missing" ] ||
 		die "e2e $ARCH $variant: the kernel config lacks $(echo $missing) (dependencies not met on $ARCH?): fix tools/e2e/kernel*.config"
 	t0=$(date +%s)
-	(exec 9>&-; trap 'kill $! 2>/dev/null; exit 0' TERM
-	 while sleep 60 & wait $!; do info "... building $variant $ARCH [$(elapsed)]"; done) &
-	hb=$!
+	heartbeat_start "building $variant $ARCH"
 	kmake "$src" "$b" -j"$(nproc)" "$TARGET" >"$log" 2>&1 || rc=$?
-	kill "$hb" 2>/dev/null || true
-	wait "$hb" 2>/dev/null || true
+	heartbeat_stop
 	if [ "$rc" -ne 0 ]; then
 		grep -E 'error|Error' "$log" | head -n 20 | sed 's/^/        /' >&2
 		die "e2e $ARCH $variant: kernel build failed (log: $log)"

@@ -196,23 +196,36 @@ kunit_args() {
 	fi
 }
 
+# heartbeat_start WHAT: say every minute that WHAT still runs, until
+# heartbeat_stop.  For steps that are silent for minutes (kernel builds).
+# The loop runs without the lock's descriptor, and takes its sleep down
+# with it when stopped.
+heartbeat_start() {
+	local what=$1
+	(exec 9>&-; trap 'kill $! 2>/dev/null; exit 0' TERM
+	 while sleep 60 & wait $!; do info "... $what still running [$(elapsed)]"; done) &
+	HEARTBEAT_PID=$!
+}
+
+heartbeat_stop() {
+	kill "$HEARTBEAT_PID" 2>/dev/null || true
+	wait "$HEARTBEAT_PID" 2>/dev/null || true
+}
+
 # kunit_py SRC ARGS...: kunit.py of the kernel tree SRC, its output to
 # KUNIT_LOG if set.  It is silent while make runs, so say every minute
 # that it still is.
 kunit_py() {
-	local src=$1 hb rc=0
+	local src=$1 rc=0
 	shift
-	# (without the lock's descriptor: a leftover sleep must not hold it)
-	(exec 9>&-; while sleep 60; do info "... kunit.py $1 ${ARCH:-} still running [$(elapsed)]"; done) &
-	hb=$!
+	heartbeat_start "kunit.py $1 ${ARCH:-}"
 	if [ -n "${KUNIT_LOG:-}" ]; then
 		(cd "$src" && python3 tools/testing/kunit/kunit.py "$@") </dev/null \
 			>"$KUNIT_LOG" 2>&1 || rc=$?
 	else
 		(cd "$src" && python3 tools/testing/kunit/kunit.py "$@") </dev/null || rc=$?
 	fi
-	kill "$hb" 2>/dev/null || true
-	wait "$hb" 2>/dev/null || true
+	heartbeat_stop
 	return "$rc"
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -13,6 +14,7 @@
 #include <linux/io_uring.h>
 
 #include "e2e.h"
+#include "gup_test.h"
 
 size_t page_size;
 
@@ -172,6 +174,20 @@ int e2e_gup_test_fd(void)
 	if (fd < 0)
 		e2e_setup_fail("open-gup_test");
 	return fd;
+}
+
+char *e2e_pin_read_stop(int gup, size_t size)
+{
+	char *copy = malloc(size);
+	__u64 dst = (uintptr_t)copy;
+
+	if (!copy)
+		e2e_setup_fail("malloc");
+	if (ioctl(gup, PIN_LONGTERM_TEST_READ, &dst))
+		e2e_setup_fail("PIN_LONGTERM_TEST_READ");
+	if (ioctl(gup, PIN_LONGTERM_TEST_STOP))
+		e2e_setup_fail("PIN_LONGTERM_TEST_STOP");
+	return copy;
 }
 
 int e2e_uring_register(void *addr, size_t size)

@@ -35,7 +35,6 @@ int main(int argc, char **argv)
 	struct pin_longterm_test args;
 	struct e2e_map m;
 	char old = 'F', *copy;
-	__u64 dst;
 	int gup;
 
 	if (argc != 3 || (strcmp(argv[2], "slow") && strcmp(argv[2], "fast"))) {
@@ -61,15 +60,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	memset(m.addr, 'N', m.size);
-
-	copy = malloc(m.size);
-	if (!copy)
-		e2e_setup_fail("malloc");
-	dst = (uintptr_t)copy;
-	if (ioctl(gup, PIN_LONGTERM_TEST_READ, &dst))
-		e2e_setup_fail("PIN_LONGTERM_TEST_READ");
-	if (ioctl(gup, PIN_LONGTERM_TEST_STOP))
-		e2e_setup_fail("PIN_LONGTERM_TEST_STOP");
+	copy = e2e_pin_read_stop(gup, m.size);
 
 	if (all(copy, m.size, 'N'))
 		printf("coherent\n");

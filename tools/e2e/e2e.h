@@ -55,6 +55,13 @@ size_t e2e_hugepage_size(void);
 /* Open the GUP test interface; a setup failure without it. */
 int e2e_gup_test_fd(void);
 
+/*
+ * With a PIN_LONGTERM_TEST_START pin of @size bytes held on @gup: read
+ * the pinned pages' contents (malloc()ed, for the caller to free), then
+ * unpin.  A failure of either ioctl is a setup failure.
+ */
+char *e2e_pin_read_stop(int gup, size_t size);
+
 /* Register [addr, addr + size) as an io_uring fixed buffer: 0 or -errno. */
 int e2e_uring_register(void *addr, size_t size);
 

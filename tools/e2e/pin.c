@@ -59,7 +59,6 @@ static void pin_longterm(int gup, struct e2e_map *m, int fast)
 			 (fast ? PIN_LONGTERM_TEST_FLAG_USE_FAST : 0),
 	};
 	char *copy;
-	__u64 dst;
 
 	if (ioctl(gup, PIN_LONGTERM_TEST_START, &args)) {
 		printf("%s\n", e2e_errname(errno));
@@ -67,14 +66,7 @@ static void pin_longterm(int gup, struct e2e_map *m, int fast)
 	}
 	/* The pin must see what the process writes from now on. */
 	memset(m->addr, 'P', m->size);
-	copy = malloc(m->size);
-	if (!copy)
-		e2e_setup_fail("malloc");
-	dst = (uintptr_t)copy;
-	if (ioctl(gup, PIN_LONGTERM_TEST_READ, &dst))
-		e2e_setup_fail("PIN_LONGTERM_TEST_READ");
-	if (ioctl(gup, PIN_LONGTERM_TEST_STOP))
-		e2e_setup_fail("PIN_LONGTERM_TEST_STOP");
+	copy = e2e_pin_read_stop(gup, m->size);
 	printf("%s\n", memcmp(copy, m->addr, m->size) ? "incoherent" : "ok");
 }
 

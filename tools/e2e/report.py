@@ -12,12 +12,14 @@ report.py perf --arch A [--out F] ROUND:VARIANT=LOG...
     over the rounds, their ratio, and the range of the per-round ratios.
 """
 import argparse
+import os
 import re
 import statistics
 import sys
 
-REPORT = re.compile(r'(WARNING:|BUG:|Oops|Kernel panic|general protection fault|'
-                    r'Unable to handle kernel|kernel BUG|UBSAN:|KASAN:)')
+# The kernel reports that fail a test: the same list as for KUnit's logs.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from results import REPORT  # noqa: E402
 
 
 def parse(path):
