@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make walk [ARCH=...]: bisectability.  Build the arch's test kernel after
-# each patch of the series, incrementally, in a separate source worktree and
-# build directory, so that the main tree and build directories keep their
-# state (and mtimes).  Prints one line per patch with the build time.
+# make walk [ARCH=...]: bisectability.  After each patch of the series,
+# build the arch's KUnit test kernel, and compile the driver files of the
+# series that the test kernel does not build (kunit/compile-test.objects)
+# in a kernel configured like "make compile-test" does.  Both builds are
+# incremental, in a separate source worktree and build directories of the
+# walk's own, so that the main tree and build directories keep their state
+# (and mtimes).  Prints one line per patch with the build times.
 . "$(dirname "$0")/lib.sh"
 lock_tree
 
@@ -15,18 +18,31 @@ DIR=$(git -C "$(kernel_dir)" rev-parse --show-toplevel)
 BASE=$(resolve_base "$DIR")
 CONFIG=$BUILD_ROOT/$ARCH/.config
 [ -f "$CONFIG" ] || die "no $CONFIG: run 'make kunit ARCH=$ARCH' first (the walk builds with its config)"
+MAP=$REPO/kunit/compile-test.objects
+FRAGMENT=$REPO/kunit/compile-test.config
 
 SRC=$(walk_worktree "$DIR" "$BASE")
 OUT=$BUILD_ROOT/walk-$ARCH
-banner "walk $ARCH: $(git -C "$DIR" rev-list --count "$BASE..$WORK_BRANCH") patches, worktree $SRC, build dir $OUT"
-mkdir -p "$OUT"
+CT=$BUILD_ROOT/walk-ct-$ARCH
+banner "walk $ARCH: $(git -C "$DIR" rev-list --count "$BASE..$WORK_BRANCH") patches, worktree $SRC, build dirs $OUT and $CT"
+mkdir -p "$OUT" "$CT"
 use_ccache
-arch_make() {
-	kmake "$SRC" "$OUT" -s "$@"
+arch_make() { # build-dir args...
+	local out=$1
+	shift
+	kmake "$SRC" "$out" -s "$@"
 }
+
+# The driver files and the option that builds each (not the "kunit" ones).
+declare -A how
+while read -r file what; do
+	[ "$what" = kunit ] || how[$file]=$what
+done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$MAP")
 
 bad=0
 n=0
+nobj=0
+unbuildable=()
 for c in $(git -C "$DIR" rev-list --reverse "$BASE..$WORK_BRANCH"); do
 	n=$((n + 1))
 	git -C "$SRC" checkout -q --detach "$c"
@@ -34,22 +50,51 @@ for c in $(git -C "$DIR" rev-list --reverse "$BASE..$WORK_BRANCH"); do
 	# early step drops the symbols that later patches add.
 	cp "$CONFIG" "$OUT/.config"
 	t0=$(date +%s)
-	if arch_make olddefconfig >/dev/null 2>"$OUT/walk.log" &&
-	   arch_make -j"$(nproc)" >/dev/null 2>>"$OUT/walk.log"; then
-		status=ok
-	else
-		status=FAILED
-		bad=1
+	status=ok
+	if ! { arch_make "$OUT" olddefconfig >/dev/null 2>"$OUT/walk.log" &&
+	       arch_make "$OUT" -j"$(nproc)" >/dev/null 2>>"$OUT/walk.log"; }; then
+		status="FAILED (kernel)"
+		log=$OUT/walk.log
 	fi
-	printf '    %2d %-60s %-6s %4ds\n' "$n" "$(git -C "$DIR" log -1 --format=%s "$c" | cut -c1-60)" \
-		"$status" $(($(date +%s) - t0))
-	[ "$status" = ok ] || sed 's/^/        /' "$OUT/walk.log" | tail -n 20
+	t1=$(date +%s)
+	# The drivers: every mapped file that exists at this step and whose
+	# option can be set on the arch, in one incremental make.
+	objs=()
+	unbuildable=()
+	if arch_make "$CT" KCONFIG_ALLCONFIG="$FRAGMENT" allnoconfig >/dev/null 2>"$CT/walk.log"; then
+		for f in $(printf '%s\n' "${!how[@]}" | sort); do
+			[ -f "$SRC/$f" ] || continue
+			if grep -qxE "${how[$f]}=(y|m)" "$CT/.config"; then
+				objs+=("${f%.c}.o")
+			else
+				unbuildable+=("$f")
+			fi
+		done
+		if [ "$status" = ok ] && [ ${#objs[@]} -gt 0 ] &&
+		   ! arch_make "$CT" -j"$(nproc)" "${objs[@]}" >/dev/null 2>>"$CT/walk.log"; then
+			status="FAILED (drivers)"
+			log=$CT/walk.log
+		fi
+	elif [ "$status" = ok ]; then
+		status="FAILED (drivers' config)"
+		log=$CT/walk.log
+	fi
+	[ ${#objs[@]} -le "$nobj" ] || nobj=${#objs[@]}
+	printf '    %2d %-56s %-6s kernel %3ds, %2d driver files %3ds\n' "$n" \
+		"$(git -C "$DIR" log -1 --format=%s "$c" | cut -c1-56)" \
+		"$status" $((t1 - t0)) ${#objs[@]} $(($(date +%s) - t1))
+	if [ "$status" != ok ]; then
+		bad=1
+		sed 's/^/        /' "$log" | tail -n 20
+	fi
 done
-info "walk $ARCH: $n builds, $([ "$bad" -eq 0 ] && echo "all built" || echo "FAILED") [$(elapsed)]"
+[ ${#unbuildable[@]} -eq 0 ] ||
+	info "not buildable on $ARCH (option cannot be set): ${unbuildable[*]}"
+info "walk $ARCH: $n steps, $([ "$bad" -eq 0 ] && echo "all built" || echo "FAILED") [$(elapsed)]"
 # For "make check": which series (by its tree) the walk was of, and how it went.
 {
 	git -C "$DIR" rev-parse "$c^{tree}"
 	[ "$bad" -eq 0 ] && echo pass || echo FAIL
-	echo "$n patches, the test kernel built after each ($(elapsed) for the walk)"
+	echo "$n patches, after each the test kernel and $nobj driver files built ($(elapsed) for the walk)"
 } >"$BUILD_ROOT/walk-$ARCH.result"
 exit "$bad"
