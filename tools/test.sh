@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # make test: series checks, git am and quilt on a clean base, checkpatch
 # --strict, the drivers' compile test and make kunit on x86_64, arm64 and
-# s390.  Ends with a table (arch x suite) and the line
-# "N passed, N failed".
+# s390, the x86_64 walk and quality gates, and the end-to-end tests.
+# Ends with a table (arch x suite) and the line "N passed, N failed".
 . "$(dirname "$0")/lib.sh"
 lock_tree
 
@@ -92,6 +92,17 @@ for a in $ARCHES; do
 	"$REPO/tools/kunit.sh" "$a" || rc=$?
 	arch_rc[$a]=$rc
 	[ "$rc" -eq 0 ] || failures+=("kunit $a: exit status $rc (see its results above)")
+done
+
+# Bisectability: the test kernel and the driver files built after each
+# patch.  x86_64 only by default, to stay well inside CI's time: the
+# other arches' walks are run by hand (README), and "make check" reports
+# the last walk of this series on each arch.
+WALK_ARCHES=${WALK_ARCHES-x86_64}
+for a in $WALK_ARCHES; do
+	banner "test: make walk ARCH=$a"
+	"$REPO/tools/walk.sh" "$a" ||
+		failures+=("walk $a: a step of the series does not build (see above)")
 done
 
 # The quality gates (W=1, sparse, coccinelle against the base; the last
