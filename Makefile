@@ -10,6 +10,8 @@
 #   DROP="0014 0015"         for "make without": the patches to leave out
 #   ROUNDS=5                 for "make e2e-perf": boots of each kernel
 #   PERF_CLOCK=icount|wall   for "make e2e-perf": instruction count or TCG wall clock
+#   WALK_ARCHES, CHECK_ARCHES, E2E_ARCHES  for "make test": the arches of its
+#                            walk, check and e2e steps (README)
 
 ARCH ?= x86_64
 export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP SUITE ROUNDS PERF_CLOCK
