@@ -40,6 +40,7 @@ while read -r file what; do
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$MAP")
 
 bad=0
+failed=()
 n=0
 nobj=0
 unbuildable=()
@@ -80,11 +81,17 @@ for c in $(git -C "$DIR" rev-list --reverse "$BASE..$WORK_BRANCH"); do
 		log=$CT/walk.log
 	fi
 	[ ${#objs[@]} -le "$nobj" ] || nobj=${#objs[@]}
-	printf '    %2d %-56s %-6s kernel %3ds, %2d driver files %3ds\n' "$n" \
+	if [ "$status" = "FAILED (kernel)" ]; then
+		drivers="driver files not tried"
+	else
+		drivers=$(printf '%2d driver files %3ds' ${#objs[@]} $(($(date +%s) - t1)))
+	fi
+	printf '    %2d %-56s %-6s kernel %3ds, %s\n' "$n" \
 		"$(git -C "$DIR" log -1 --format=%s "$c" | cut -c1-56)" \
-		"$status" $((t1 - t0)) ${#objs[@]} $(($(date +%s) - t1))
+		"$status" $((t1 - t0)) "$drivers"
 	if [ "$status" != ok ]; then
 		bad=1
+		failed+=("$n")
 		sed 's/^/        /' "$log" | tail -n 20
 	fi
 done
@@ -95,6 +102,10 @@ info "walk $ARCH: $n steps, $([ "$bad" -eq 0 ] && echo "all built" || echo "FAIL
 {
 	git -C "$DIR" rev-parse "$c^{tree}"
 	[ "$bad" -eq 0 ] && echo pass || echo FAIL
-	echo "$n patches, after each the test kernel and $nobj driver files built ($(elapsed) for the walk)"
+	if [ "$bad" -eq 0 ]; then
+		echo "$n patches, after each the test kernel and $nobj driver files built ($(elapsed) for the walk)"
+	else
+		echo "$n patches, ${#failed[@]} steps failed to build, at patches ${failed[*]} ($(elapsed) for the walk)"
+	fi
 } >"$BUILD_ROOT/walk-$ARCH.result"
 exit "$bad"
