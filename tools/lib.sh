@@ -176,6 +176,11 @@ lock_tree() {
 use_ccache() {
 	export PATH=/usr/lib/ccache:$PATH
 	export CCACHE_DIR=${CCACHE_DIR:-$CACHE_DIR/ccache}
+	# Paths under the cache directory are hashed relative to the
+	# compiler's working directory, and that directory itself is not
+	# hashed: a worktree laid out like the main tree (worktree_at) hits
+	# on what the main tree's builds compiled.
+	export CCACHE_BASEDIR=$CACHE_DIR CCACHE_NOHASHDIR=1
 	mkdir -p "$CCACHE_DIR"
 	ccache --max-size=8G >/dev/null
 }
