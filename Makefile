@@ -10,14 +10,16 @@
 #   DROP="0014 0015"         for "make without": the patches to leave out
 #   ROUNDS=5                 for "make e2e-perf": boots of each kernel
 #   PERF_CLOCK=icount|wall   for "make e2e-perf": instruction count or TCG wall clock
+#   BOOTS=20                 for "make kunit-boots": boots of the built KUnit kernel
+#   CACHE=0                  run every step, reusing no recorded result
 #   WALK_ARCHES, CHECK_ARCHES, E2E_ARCHES  for "make test": the arches of its
 #                            walk, check and e2e steps (README)
 
 ARCH ?= x86_64
-export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP SUITE ROUNDS PERF_CLOCK
+export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP SUITE ROUNDS PERF_CLOCK BOOTS CACHE
 
-.PHONY: all deps tree apply kunit compile-test test refresh walk without \
-	send-dry-run send check e2e e2e-perf
+.PHONY: all deps tree apply kunit kunit-boots compile-test test refresh walk \
+	without send-dry-run send check e2e e2e-perf
 
 all: test
 
@@ -32,6 +34,9 @@ apply:
 
 kunit:
 	@tools/kunit.sh $(ARCH)
+
+kunit-boots:
+	@tools/kunit-boots.sh $(ARCH)
 
 test:
 	@tools/test.sh

@@ -85,7 +85,9 @@ restore_mtimes() {
 "${G[@]}" config gupseries.applied "$BASE"
 is_user_tree && ! "${G[@]}" config --get gupseries.base >/dev/null && "${G[@]}" config gupseries.base "$BASE"
 
-AM=(am --quiet)
+# The committer date is the author date: the same series on the same
+# base gives the same commit ids every time.
+AM=(am --quiet --committer-date-is-author-date)
 is_user_tree && AM+=(--3way)
 paths=()
 for p in "${PATCHES[@]}"; do paths+=("$REPO/patches/$p"); done

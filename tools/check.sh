@@ -39,6 +39,27 @@ mapfile -t touched < <("${G[@]}" diff --name-only "$BASE" "$TIP")
 mapfile -t cfiles < <(printf '%s\n' "${touched[@]}" | grep '\.c$')
 printf '%s\n' "${touched[@]}" >"$OUT/touched"
 
+# What decides the gates' outcome: the base, the series' tree and its
+# patch files (checkpatch reads their messages), the last walk's verdict,
+# the configs, the gates' scripts and exception lists, and the tools.
+# A recorded pass of the same is shown again instead of re-run.
+walkres=$BUILD_ROOT/walk-$ARCH.result
+[ -f "$walkres" ] || walkres=/dev/null
+patchfiles=()
+for p in $(series_patches); do patchfiles+=("@$REPO/patches/$p"); done
+KEY=$(step_key "check $ARCH" "$BASE" "$("${G[@]}" rev-parse "$TIP^{tree}")" "${patchfiles[@]}" \
+	@"$walkres" @"$REPO/tools/check.sh" @"$REPO/tools/check-norm.py" \
+	@"$REPO/tools/checkpatch.sh" @"$REPO/tools/checkpatch.exceptions" \
+	@"$REPO/tools/cocci.exceptions" @"$REPO/kunit/compile-test.config" \
+	@"$REPO/kunit/gup-series.kunitconfig" @"$REPO/kunit/$ARCH.kunitconfig" \
+	"$(toolchain_id)" "$(sparse --version 2>&1)" "$(spatch --version 2>&1 | head -n 1)")
+if rec=$(step_reused check "$KEY") && [ -f "$CACHE_DIR/steps/check/$KEY.table" ]; then
+	banner "check $ARCH: reused ($rec): same base, series, walk verdict, configs, scripts and tools"
+	cp "$CACHE_DIR/steps/check/$KEY.table" "$TABLE"
+	sed 's/^/    /' "$TABLE"
+	exit 0
+fi
+
 banner "check $ARCH: ${#touched[@]} files touched (${#cfiles[@]} C files), base ${BASE:0:12}, series ${TIP:0:12}"
 
 # --- checkpatch -----------------------------------------------------------
@@ -187,4 +208,6 @@ for g in checkpatch W=1 sparse coccinelle; do
 	[ "${result[$g]}" = pass ] || exit 1
 done
 [ "${result[bisect]}" != FAIL ] || exit 1
+step_record check "$KEY" "passed $(date -u '+%Y-%m-%d %H:%M UTC')"
+cp "$TABLE" "$CACHE_DIR/steps/check/$KEY.table"
 exit 0

@@ -234,11 +234,51 @@ kunit_py() {
 	return "$rc"
 }
 
+# ccache's hits and misses since the last --zero-stats, in one line.
+ccache_stats() {
+	ccache --print-stats 2>/dev/null | awk -F'\t' '
+		$1 == "direct_cache_hit" || $1 == "preprocessed_cache_hit" { h += $2 }
+		$1 == "cache_miss" { m = $2 }
+		END { printf "%d hits, %d misses", h, m }'
+}
+
+# kunit_exec_parse SRC BUILD: boot the KUnit kernel in BUILD once
+# (kunit.py exec, KUNIT_ARGS), cut the console log down to its KTAP lines
+# (tools/ktap.py) and let kunit.py parse those, writing BUILD/results.json.
+# kunit.py writes the console to BUILD/test.log; the lines it held inside
+# the KTAP output that were not KTAP are listed in BUILD/ktap.dropped.
+kunit_exec_parse() {
+	local src=$1 b=$2 a args=() rc=0 n
+	for a in "${KUNIT_ARGS[@]}"; do
+		case "$a" in --jobs=*) ;; *) args+=("$a") ;; esac
+	done
+	rm -f "$b/test.log" "$b/ktap.log" "$b/ktap.dropped" "$b/results.json"
+	heartbeat_start "kunit.py exec ${ARCH:-}"
+	(cd "$src" && python3 tools/testing/kunit/kunit.py exec "${args[@]}" \
+		--timeout="${KUNIT_TIMEOUT:-600}" --raw_output=all) </dev/null >"$b/exec.out" 2>&1 || rc=$?
+	heartbeat_stop
+	[ "$rc" -eq 0 ] || info "kunit.py exec exited with $rc (its output: $b/exec.out)"
+	if [ ! -f "$b/test.log" ]; then
+		info "no console log: the kernel did not start (see $b/exec.out)"
+		return 1
+	fi
+	if ! python3 "$REPO/tools/ktap.py" "$b/test.log" "$b/ktap.log" --dropped "$b/ktap.dropped"; then
+		info "no KTAP output in the console log: the kernel did not reach the tests ($b/test.log)"
+		return 1
+	fi
+	n=$(wc -l <"$b/ktap.dropped")
+	[ "$n" -eq 0 ] ||
+		info "$n line(s) inside the KTAP output were not KTAP (kernel messages); parsed without them, listed in $b/ktap.dropped"
+	(cd "$src" && python3 tools/testing/kunit/kunit.py parse --json="$b/results.json" "$b/ktap.log") </dev/null || rc=$?
+	return "$rc"
+}
+
 # The worktree that "make walk" and "make without" build in, shared so
 # that they share a build directory per arch.  Created at base $2 from
 # the tree $1 when missing; prints its path.
 walk_worktree() {
-	local src=$CACHE_DIR/walk-src
+	local src
+	src=$(wt_path "$1" walk-src)
 	if [ ! -d "$src" ]; then
 		worktree_at "$1" walk-src "$2"
 	else
@@ -246,18 +286,74 @@ walk_worktree() {
 	fi
 }
 
-# worktree_at DIR NAME REV: the worktree $CACHE_DIR/NAME of DIR's
-# repository, made if missing (or broken), detached at REV.  Prints its path.
+# Worktrees and their build directories are laid out like the main tree
+# and its builds: $CACHE_DIR/wt/NAME/<tree's name> and
+# $CACHE_DIR/wt/NAME/build/<dir>, as $CACHE_DIR/<tree's name> and
+# $CACHE_DIR/build/<dir>.  The path from a build directory to its source
+# is then the same everywhere, and with ccache's base_dir (use_ccache)
+# an object the main tree's build compiled is a hit in a worktree's.
+wt_path() { # DIR NAME
+	printf '%s\n' "$CACHE_DIR/wt/$2/$(basename "$1")"
+}
+
+wt_build() { # NAME DIR
+	printf '%s\n' "$CACHE_DIR/wt/$1/build/$2"
+}
+
+# worktree_at DIR NAME REV: the worktree wt_path DIR NAME of DIR's
+# repository, made if missing (or broken), detached at REV.  Prints its
+# path.  A worktree of the old layout ($CACHE_DIR/NAME) is removed.
 worktree_at() {
-	local wt=$CACHE_DIR/$2
+	local wt old
+	wt=$(wt_path "$1" "$2")
+	old=$CACHE_DIR/$2
+	if [ -e "$old/.git" ]; then
+		git -C "$1" worktree remove --force "$old" 2>/dev/null || rm -rf "$old"
+	fi
 	if git -C "$wt" rev-parse --git-dir >/dev/null 2>&1; then
 		git -C "$wt" checkout -q -f --detach "$3"
 	else
 		rm -rf "$wt"
+		mkdir -p "${wt%/*}"
 		git -C "$1" worktree prune
 		git -C "$1" worktree add -q --detach "$wt" "$3"
 	fi
 	printf '%s\n' "$wt"
+}
+
+# Content-addressed results of the slow, deterministic steps (a walk
+# step, the quality gates): a step whose key (everything that decides
+# its outcome) matches a recorded pass is not run again.  CACHE=0 runs
+# everything.  Only passes are recorded: a failure always runs again.
+#
+# step_key PART...: the key of the parts, each a string or @FILE (the
+# file's contents).
+step_key() {
+	local p
+	for p in "$@"; do
+		case "$p" in
+		@*) printf 'file %s ' "${p#@}"; sha1sum <"${p#@}" ;;
+		*) printf '%s\n' "$p" ;;
+		esac
+	done | sha1sum | cut -c1-40
+}
+
+# step_reused KIND KEY: print the recorded pass of KIND with KEY, if any.
+step_reused() {
+	[ "${CACHE:-1}" != 0 ] || return 1
+	cat "$CACHE_DIR/steps/$1/$2" 2>/dev/null
+}
+
+# step_record KIND KEY LINE: record a pass.
+step_record() {
+	mkdir -p "$CACHE_DIR/steps/$1"
+	printf '%s\n' "$3" >"$CACHE_DIR/steps/$1/$2.tmp"
+	mv "$CACHE_DIR/steps/$1/$2.tmp" "$CACHE_DIR/steps/$1/$2"
+}
+
+# The compilers that build for ARCH (CROSS), as one line, for keys.
+toolchain_id() {
+	printf '%s; %s' "$("${CROSS:-}gcc" --version | head -n 1)" "$(make --version | head -n 1)"
 }
 
 # kmake SRC BUILD ARGS...: make in kernel tree SRC, building in BUILD, for

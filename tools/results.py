@@ -90,6 +90,7 @@ def main():
     ap.add_argument('--log', required=True)
     ap.add_argument('--suites', required=True, help='file: expected suites')
     ap.add_argument('--tsv', required=True)
+    ap.add_argument('--dropped', help='file: console lines ktap.py left out')
     a = ap.parse_args()
 
     problems = []
@@ -101,6 +102,7 @@ def main():
         problems.append(f'no KUnit results ({e}): the build or the boot failed')
 
     seen = set()
+    parse_failed = False
     ktotals = kernel_totals(a.log)
     for name, group in suites(root):
         st = list(leaves(group))
@@ -117,14 +119,35 @@ def main():
         # parameters unless the series' KUnit fix is in) must not pass.
         k = ktotals.get(name)
         if k and k != (passed, failed, skipped):
-            problems.append(f'{name}: kunit.py counts {passed}/{failed}/{skipped} '
-                            f'(passed/failed/skipped), the kernel {k[0]}/{k[1]}/{k[2]}')
+            problems.append(f'{name}: the PARSE FAILED, not necessarily the cases: '
+                            f'kunit.py counts {passed}/{failed}/{skipped} '
+                            f'(passed/failed/skipped), the kernel\'s own "# Totals:" '
+                            f'line {k[0]}/{k[1]}/{k[2]}')
+            parse_failed = True
 
     expected = [l.split('#')[0].strip() for l in open(a.suites)]
     for name in filter(None, expected):
         if name not in seen:
             rows.append((a.arch, name, 0, 1, 0))
             problems.append(f'{name}: suite missing from the results')
+
+    for name in sorted(set(ktotals) - seen):
+        k = ktotals[name]
+        problems.append(f'{name}: the PARSE FAILED: the kernel reports this suite '
+                        f'({k[0]}/{k[1]}/{k[2]} passed/failed/skipped), kunit.py does not')
+        parse_failed = True
+    if parse_failed:
+        try:
+            dropped = open(a.dropped).read().splitlines() if a.dropped else []
+        except OSError:
+            dropped = []
+        if dropped:
+            problems.append('console lines inside the KTAP output that were not KTAP '
+                            f'(line: text), {len(dropped)} in all:')
+            problems.extend(f'    {l}' for l in dropped[:5])
+        else:
+            problems.append(f'no foreign line inside the KTAP output: compare {a.log} '
+                            'with kunit.py\'s output above')
 
     unexpected, allowed = scan_log(a.log)
     for line in unexpected[:10]:

@@ -22,8 +22,8 @@ MAP=$REPO/kunit/compile-test.objects
 FRAGMENT=$REPO/kunit/compile-test.config
 
 SRC=$(walk_worktree "$DIR" "$BASE")
-OUT=$BUILD_ROOT/walk-$ARCH
-CT=$BUILD_ROOT/walk-ct-$ARCH
+OUT=$(wt_build walk-src "kunit-$ARCH")
+CT=$(wt_build walk-src "ct-$ARCH")
 banner "walk $ARCH: $(git -C "$DIR" rev-list --count "$BASE..$WORK_BRANCH") patches, worktree $SRC, build dirs $OUT and $CT"
 mkdir -p "$OUT" "$CT"
 use_ccache
@@ -44,8 +44,24 @@ failed=()
 n=0
 nobj=0
 unbuildable=()
+nreused=0
+TOOLCHAIN=$(toolchain_id)
 for c in $(git -C "$DIR" rev-list --reverse "$BASE..$WORK_BRANCH"); do
 	n=$((n + 1))
+	subject=$(git -C "$DIR" log -1 --format=%s "$c" | cut -c1-56)
+	# What decides this step: its tree, the configs, the file map, the
+	# compilers and this script.  A recorded pass of the same is reused.
+	key=$(step_key "walk $ARCH" "$(git -C "$DIR" rev-parse "$c^{tree}")" \
+		@"$CONFIG" @"$FRAGMENT" @"$MAP" @"$REPO/tools/walk.sh" "$TOOLCHAIN")
+	if rec=$(step_reused walk "$key"); then
+		read -r k_s d_s nob rest <<<"$rec"
+		read -r -a unbuildable <<<"$rest"
+		[ "$nob" -le "$nobj" ] || nobj=$nob
+		nreused=$((nreused + 1))
+		printf '    %2d %-56s %-6s reused: same tree, configs, compilers and walk.sh built in %ds + %ds (%d driver files)\n' \
+			"$n" "$subject" ok "$k_s" "$d_s" "$nob"
+		continue
+	fi
 	git -C "$SRC" checkout -q --detach "$c"
 	# Start every step from the full test config: olddefconfig at an
 	# early step drops the symbols that later patches add.
@@ -86,9 +102,10 @@ for c in $(git -C "$DIR" rev-list --reverse "$BASE..$WORK_BRANCH"); do
 	else
 		drivers=$(printf '%2d driver files %3ds' ${#objs[@]} $(($(date +%s) - t1)))
 	fi
-	printf '    %2d %-56s %-6s kernel %3ds, %s\n' "$n" \
-		"$(git -C "$DIR" log -1 --format=%s "$c" | cut -c1-56)" \
+	printf '    %2d %-56s %-6s kernel %3ds, %s\n' "$n" "$subject" \
 		"$status" $((t1 - t0)) "$drivers"
+	[ "$status" != ok ] ||
+		step_record walk "$key" "$((t1 - t0)) $(($(date +%s) - t1)) ${#objs[@]} ${unbuildable[*]}"
 	if [ "$status" != ok ]; then
 		bad=1
 		failed+=("$n")
@@ -97,7 +114,7 @@ for c in $(git -C "$DIR" rev-list --reverse "$BASE..$WORK_BRANCH"); do
 done
 [ ${#unbuildable[@]} -eq 0 ] ||
 	info "not buildable on $ARCH (option cannot be set): ${unbuildable[*]}"
-info "walk $ARCH: $n steps, $([ "$bad" -eq 0 ] && echo "all built" || echo "FAILED") [$(elapsed)]"
+info "walk $ARCH: $n steps ($nreused reused, $((n - nreused)) built), $([ "$bad" -eq 0 ] && echo "all built" || echo "FAILED") [$(elapsed)]"
 # For "make check": which series (by its tree) the walk was of, and how it went.
 {
 	git -C "$DIR" rev-parse "$c^{tree}"

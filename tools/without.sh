@@ -37,7 +37,7 @@ for i in "${!names[@]}"; do
 done
 
 SRC=$(walk_worktree "$DIR" "$BASE")
-OUT=$BUILD_ROOT/walk-$ARCH
+OUT=$(wt_build walk-src "kunit-$ARCH")
 banner "without $ARCH: the series less ${dropped[*]}"
 git -C "$SRC" checkout -q --detach "$BASE"
 git -C "$SRC" -c user.name="$PLACEHOLDER_NAME" -c user.email="$PLACEHOLDER_EMAIL" \

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Cut the KTAP output out of a raw kernel console log.
+
+    ktap.py CONSOLE KTAP [--dropped FILE]
+
+kunit.py's 6.1 parser reads every console line after "KTAP version 1"
+as part of the test output, and a kernel message from elsewhere (a
+driver probing asynchronously, say) between "KTAP version 1" and
+"# Subtest:" makes it lose its place: later cases are reported as
+crashed although the kernel passed them.  This keeps only the lines of
+the KTAP grammar (version, plan, result and "#" diagnostic lines, at any
+indentation), and the indented lines that continue a kept diagnostic (a
+failed expectation's "Expected ..." lines), and writes them to KTAP for
+"kunit.py parse".  Every other line after the start is dropped and
+listed, with its line number, in the --dropped file.  The console log
+itself is left as it is: results.py scans all of it for kernel reports.
+"""
+
+import re
+import sys
+
+START = re.compile(r'K?TAP version \d+$')
+END = re.compile(r'(List of all partitions:|Kernel panic - not syncing: VFS:|'
+                 r'reboot: System halted)')
+GRAMMAR = re.compile(r'(K?TAP version \d+|\d+\.\.\d+|(not )?ok \d+|#)(\s|$)')
+
+
+def extract(lines):
+    """Return (kept, dropped): kept lines, dropped (number, line) pairs."""
+    kept, dropped = [], []
+    prefix = None
+    continuing = False
+    for n, raw in enumerate(lines, 1):
+        line = raw.rstrip('\n').rstrip()
+        if prefix is None:
+            m = START.search(line)
+            if m:
+                prefix = m.start()
+                kept.append(line[prefix:])
+            continue
+        if END.search(line):
+            break
+        body = line[prefix:]
+        stripped = body.lstrip()
+        if GRAMMAR.match(stripped):
+            kept.append(body)
+            continuing = stripped.startswith('#')
+        elif continuing and body[:1].isspace():
+            kept.append(body)
+        else:
+            dropped.append((n, line))
+            continuing = False
+    return kept, dropped
+
+
+def main():
+    args = sys.argv[1:]
+    dropped_path = None
+    if '--dropped' in args:
+        i = args.index('--dropped')
+        dropped_path = args[i + 1]
+        del args[i:i + 2]
+    if len(args) != 2:
+        sys.exit('usage: ktap.py CONSOLE KTAP [--dropped FILE]')
+    with open(args[0], errors='replace') as f:
+        kept, dropped = extract(f)
+    with open(args[1], 'w') as f:
+        f.write(''.join(l + '\n' for l in kept))
+    if dropped_path:
+        with open(dropped_path, 'w') as f:
+            f.write(''.join(f'{n}: {l}\n' for n, l in dropped))
+    if not kept:
+        print(f'ktap.py: no "KTAP version" line in {args[0]}', file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
