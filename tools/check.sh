@@ -43,12 +43,12 @@ printf '%s\n' "${touched[@]}" >"$OUT/touched"
 # patch files (checkpatch reads their messages), the last walk's verdict,
 # the configs, the gates' scripts and exception lists, and the tools.
 # A recorded pass of the same is shown again instead of re-run.
-walkres=$BUILD_ROOT/walk-$ARCH.result
-[ -f "$walkres" ] || walkres=/dev/null
+# (the walk's result: the series' tree and the verdict, not its time)
+walkres=$(head -n 2 "$BUILD_ROOT/walk-$ARCH.result" 2>/dev/null || true)
 patchfiles=()
 for p in $(series_patches); do patchfiles+=("@$REPO/patches/$p"); done
 KEY=$(step_key "check $ARCH" "$BASE" "$("${G[@]}" rev-parse "$TIP^{tree}")" "${patchfiles[@]}" \
-	@"$walkres" @"$REPO/tools/check.sh" @"$REPO/tools/check-norm.py" \
+	"$walkres" @"$REPO/tools/check.sh" @"$REPO/tools/check-norm.py" \
 	@"$REPO/tools/checkpatch.sh" @"$REPO/tools/checkpatch.exceptions" \
 	@"$REPO/tools/cocci.exceptions" @"$REPO/kunit/compile-test.config" \
 	@"$REPO/kunit/gup-series.kunitconfig" @"$REPO/kunit/$ARCH.kunitconfig" \

@@ -13,7 +13,9 @@ the KTAP grammar (version, plan, result and "#" diagnostic lines, at any
 indentation), and the indented lines that continue a kept diagnostic (a
 failed expectation's "Expected ..." lines), and writes them to KTAP for
 "kunit.py parse".  Every other line after the start is dropped and
-listed, with its line number, in the --dropped file.  The console log
+listed, with its line number, in the --dropped file, except the lines
+of a report that a test announced (KUNIT-EXPECT-REPORT-BEGIN ... -END,
+see tools/results.py).  The output ends where the kernel reboots.  The console log
 itself is left as it is: results.py scans all of it for kernel reports.
 """
 
@@ -22,15 +24,22 @@ import sys
 
 START = re.compile(r'K?TAP version \d+$')
 END = re.compile(r'(List of all partitions:|Kernel panic - not syncing: VFS:|'
-                 r'reboot: System halted)')
+                 r'reboot: )')
+# A report a test provokes on purpose, between these (tools/results.py).
+BEGIN_ANNOUNCED = 'KUNIT-EXPECT-REPORT-BEGIN:'
+END_ANNOUNCED = 'KUNIT-EXPECT-REPORT-END'
+
 GRAMMAR = re.compile(r'(K?TAP version \d+|\d+\.\.\d+|(not )?ok \d+|#)(\s|$)')
 
 
 def extract(lines):
-    """Return (kept, dropped): kept lines, dropped (number, line) pairs."""
+    """Return (kept, dropped): kept lines, dropped (number, line) pairs.
+
+    Lines of a report a test announced are left out of both."""
     kept, dropped = [], []
     prefix = None
     continuing = False
+    announced = False
     for n, raw in enumerate(lines, 1):
         line = raw.rstrip('\n').rstrip()
         if prefix is None:
@@ -43,7 +52,10 @@ def extract(lines):
             break
         body = line[prefix:]
         stripped = body.lstrip()
-        if GRAMMAR.match(stripped):
+        if BEGIN_ANNOUNCED in line or announced:
+            announced = END_ANNOUNCED not in line
+            continuing = False
+        elif GRAMMAR.match(stripped):
             kept.append(body)
             continuing = stripped.startswith('#')
         elif continuing and body[:1].isspace():
