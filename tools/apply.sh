@@ -59,6 +59,19 @@ if [ -n "$TIP" ] && [ "$TIP" != "$APPLIED" ] && [ "$TIP" != "$BASE" ]; then
 	info "FORCE=1: dropping the unrefreshed commits on $WORK_BRANCH; they are kept at $saved"
 fi
 
+# The same patches on the same base, already applied, clean: nothing to do.
+pfiles=()
+for p in "${PATCHES[@]}"; do pfiles+=("@$REPO/patches/$p"); done
+AKEY=$(step_key apply "$BASE" "${pfiles[@]}")
+if [ -n "$TIP" ] && [ "$TIP" = "$APPLIED" ] && [ "$("${G[@]}" rev-parse HEAD)" = "$TIP" ] &&
+   [ "$("${G[@]}" symbolic-ref -q --short HEAD || true)" = "$WORK_BRANCH" ] &&
+   [ "$("${G[@]}" config --get gupseries.appliedkey || true)" = "$AKEY" ] &&
+   [ "${CACHE:-1}" != 0 ]; then
+	info "already applied: the same ${#PATCHES[@]} patch(es) on $BASE_DESC ($WORK_BRANCH at $("${G[@]}" rev-parse --short "$TIP"))"
+	exit 0
+fi
+"${G[@]}" config --unset gupseries.appliedkey || true
+
 # Remember the mtimes of the files the reset is about to rewrite.
 OLD=$("${G[@]}" rev-parse HEAD)
 STAMPS=$(mktemp -d)
@@ -114,6 +127,7 @@ fi
 
 NEW=$("${G[@]}" rev-parse HEAD)
 "${G[@]}" config gupseries.applied "$NEW"
+"${G[@]}" config gupseries.appliedkey "$AKEY"
 restore_mtimes "$NEW"
 n=$("${G[@]}" rev-list --count "$BASE..$NEW")
 [ "$n" -eq ${#PATCHES[@]} ] || die "git am made $n commits from ${#PATCHES[@]} patches"

@@ -46,6 +46,18 @@ done
 
 mk=(kmake "$DIR" "$BUILD" --jobs="$(nproc)")
 
+# The outcome depends on the series' tree, the config fragment, the file
+# map, the compilers and this script: a recorded pass of the same is
+# shown again instead of rebuilt (lib.sh, step_key; CACHE=0 rebuilds).
+KEY=$(step_key "compile-test $ARCH" "$(git -C "$DIR" rev-parse "HEAD^{tree}")" \
+	@"$FRAGMENT" @"$MAP" @"$REPO/tools/compile-test.sh" "$(toolchain_id)")
+if rec=$(step_reused compile-test "$KEY") && [ -f "$CACHE_DIR/steps/compile-test/$KEY.tsv" ]; then
+	cp "$CACHE_DIR/steps/compile-test/$KEY.tsv" "$TSV"
+	banner "compile-test $ARCH: reused ($rec): same tree, config, file map, compilers and script"
+	sort "$TSV" | awk -F'\t' '{ printf "    %-56s %s\n", $1, $2 }'
+	exit 0
+fi
+
 banner "compile-test $ARCH: allnoconfig + ${FRAGMENT#"$REPO"/} in $BUILD"
 "${mk[@]}" -s KCONFIG_ALLCONFIG="$FRAGMENT" allnoconfig >"$BUILD/config.log" 2>&1 ||
 	{ cat "$BUILD/config.log" >&2; die "compile-test $ARCH: allnoconfig failed"; }
@@ -86,4 +98,8 @@ fi
 
 banner "compile-test $ARCH: results"
 sort "$TSV" | awk -F'\t' '{ printf "    %-56s %s\n", $1, $2 }'
+if [ "$rc" -eq 0 ]; then
+	step_record compile-test "$KEY" "passed $(date -u '+%Y-%m-%d %H:%M UTC')"
+	cp "$TSV" "$CACHE_DIR/steps/compile-test/$KEY.tsv"
+fi
 exit "$rc"

@@ -86,7 +86,7 @@ esac
 
 # build_kernel VARIANT SRC: the e2e kernel of SRC in $OUT/build-$ARCH-VARIANT.
 build_kernel() {
-	local variant=$1 src=$2 b=$OUT/build-$ARCH-$1 frag missing log t0 rc=0
+	local variant=$1 src=$2 b=$OUT/build-$ARCH-$1 frag missing log t0 rc=0 key
 	mkdir -p "$b"
 	frag=$b/e2e.fragment
 	cat "$E2E/kernel.config" "$E2E/kernel-$ARCH.config" >"$frag.new"
@@ -102,6 +102,15 @@ build_kernel() {
 		while read -r o; do grep -qx "$o=y" "$b/.config" || echo "$o"; done)
 	[ -z "$missing" ] ||
 		die "e2e $ARCH $variant: the kernel config lacks $(echo $missing) (dependencies not met on $ARCH?): fix tools/e2e/kernel*.config"
+	# Same tree, config and compilers as the image in place, untouched:
+	# the build would be a no-op, skip it (CACHE=0 builds anyway).
+	key=$(step_key "e2e-kernel $ARCH $variant" "$(git -C "$src" rev-parse "HEAD^{tree}")" \
+		@"$frag" "$(toolchain_id)")
+	if [ -f "$b/$IMAGE" ] &&
+	   [ "$(step_reused e2e-kernel "$key" || true)" = "$(cat "$b/$IMAGE" "$b/.config" | sha1sum | cut -c1-40)" ]; then
+		info "$variant: $b/$IMAGE (reused: same tree, config and compilers)"
+		return 0
+	fi
 	t0=$(date +%s)
 	heartbeat_start "building $variant $ARCH"
 	kmake "$src" "$b" -j"$(nproc)" "$TARGET" >"$log" 2>&1 || rc=$?
@@ -110,6 +119,7 @@ build_kernel() {
 		grep -E 'error|Error' "$log" | head -n 20 | sed 's/^/        /' >&2
 		die "e2e $ARCH $variant: kernel build failed (log: $log)"
 	fi
+	step_record e2e-kernel "$key" "$(cat "$b/$IMAGE" "$b/.config" | sha1sum | cut -c1-40)"
 	info "$variant: $b/$IMAGE ($(($(date +%s) - t0)) s)"
 }
 

@@ -40,12 +40,37 @@ export GUP_QEMU_ACCEL=$ACCEL
 # cut down to its KTAP lines (tools/ktap.py) before kunit.py parses it.
 # A kernel message printed in the middle of the KTAP output (an
 # asynchronous probe) cannot then throw the parser off.
+# The kernel depends on the tree, the kunitconfigs, the QEMU config (its
+# kconfig part) and the compilers: when they are those of the last build
+# and its image and .config are untouched, the build is skipped (it
+# would be a no-op; CACHE=0 builds anyway).  The boot always runs.
+case "$ARCH" in
+x86_64) IMAGE=arch/x86/boot/bzImage ;;
+arm64) IMAGE=arch/arm64/boot/Image.gz ;;
+s390) IMAGE=arch/s390/boot/bzImage ;;
+esac
+CROSS=$(arch_cross "$ARCH")
+KEY=$(step_key "kunit-build $ARCH" "$(git -C "$DIR" rev-parse "HEAD^{tree}")" \
+	@"$REPO/kunit/gup-series.kunitconfig" @"$REPO/kunit/$ARCH.kunitconfig" \
+	@"$REPO/kunit/qemu/$ARCH.py" "$(toolchain_id)")
+built_id() {
+	cat "$BUILD/$IMAGE" "$BUILD/.config" 2>/dev/null | sha1sum | cut -c1-40
+}
 rc=0
+if [ -z "${BUILT:-}" ] && [ -f "$BUILD/$IMAGE" ] &&
+   [ "$(step_reused kunit-build "$KEY" || true)" = "$(built_id)" ]; then
+	banner "kunit $ARCH: build reused: same tree, kunitconfigs, QEMU config and compilers as $BUILD/$IMAGE"
+	BUILT=1
+	REUSED=1
+fi
 if [ -z "${BUILT:-}" ]; then
 	banner "kunit $ARCH: kunit.py build (in $BUILD)"
 	kunit_py "$DIR" build "${common[@]}" || BUILD_FAILED=1
 fi
-info "ccache: $(ccache_stats)"
+if [ -z "${BUILD_FAILED:-}" ] && [ -f "$BUILD/$IMAGE" ]; then
+	step_record kunit-build "$KEY" "$(built_id)"
+fi
+[ -n "${REUSED:-}" ] || info "ccache: $(ccache_stats)"
 
 if [ -z "${BUILD_FAILED:-}" ]; then
 	banner "kunit $ARCH: kunit.py exec (QEMU $QEMU, accel $ACCEL)"

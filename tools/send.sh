@@ -62,6 +62,23 @@ BASE=$(resolve_base "$DIR")
 G=(git -C "$DIR")
 N=$("${G[@]}" rev-list --count "$BASE..$WORK_BRANCH")
 
+# A dry run's outcome depends on the base, the series' tree, the patch
+# files (messages, cover letter), the b4 config and version, the sending
+# tools and the sender: a recorded pass of the same is not re-run
+# (lib.sh, step_key; CACHE=0 re-runs).
+if [ "$MODE" = dry-run ]; then
+	files=()
+	for f in "$REPO"/patches/*.patch "$REPO"/.b4-config "$REPO"/tools/{send.sh,send-check.py,b4-cover.py,cover.py,resign.sh}; do
+		files+=("@$f")
+	done
+	KEY=$(step_key send-dry-run "$BASE" "$("${G[@]}" rev-parse "$WORK_BRANCH^{tree}")" \
+		"${files[@]}" "$(b4 --version 2>&1)" "$sname <$semail>")
+	if [ -d "$SEND_DIR" ] && rec=$(step_reused send-dry-run "$KEY"); then
+		banner "send dry-run: reused ($rec): same base, series, patch files, b4 and sender; messages in $SEND_DIR"
+		exit 0
+	fi
+fi
+
 # Put the tree back on the work branch, clean, whatever happens.
 cleanup() {
 	rm -f "$DIR/.b4-config"
@@ -127,3 +144,4 @@ got=$(git -C "$AM_TREE" rev-parse "HEAD^{tree}")
 	die "git am of the messages gives tree $got, the series gives $want"
 info "git am of the ${#msgs[@]} messages' $N patches onto ${BASE:0:12}: the series' tree (${want:0:12})"
 banner "send dry-run: $((N + 1)) messages in $SEND_DIR, ready"
+step_record send-dry-run "$KEY" "passed $(date -u '+%Y-%m-%d %H:%M UTC')"

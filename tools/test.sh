@@ -9,8 +9,63 @@ lock_tree
 
 ARCHES=${ARCHES:-x86_64 arm64 s390}
 failures=()
+mkdir -p "$RESULTS_DIR/logs"
+STAGES=$RESULTS_DIR/stages.tsv
+printf '# stage\tstatus\tseconds\thow\n' >"$STAGES"
 
-"$REPO/tools/deps.sh"
+# stage NAME WHY-IF-FAILED CMD...: run one step of make test with its
+# output shown and kept in $RESULTS_DIR/logs/NAME.log, and record in
+# stages.tsv whether it passed, how long it took, and whether it ran or
+# reused recorded results (what the step itself printed about that).
+stage() {
+	local name=$1 why=$2 t0 rc=0 log how
+	shift 2
+	log=$RESULTS_DIR/logs/${name// /-}.log
+	t0=$(date +%s)
+	"$@" 2>&1 | tee "$log" || rc=${PIPESTATUS[0]}
+	how=$(stage_how "$name" "$log")
+	printf '%s\t%s\t%d\t%s\n' "$name" "$([ "$rc" -eq 0 ] && echo pass || echo FAIL)" \
+		$(($(date +%s) - t0)) "$how" >>"$STAGES"
+	[ "$rc" -eq 0 ] || failures+=("$name: $why")
+	return 0
+}
+
+# What a step's log says about reuse: the walk, the gates and checkpatch
+# reuse recorded passes (lib.sh, step_key); KUnit and e2e always run.
+stage_how() {
+	local l
+	case "$1" in
+	walk*) l=$(sed -n 's/.*steps (\([0-9]* reused, [0-9]* built\)).*/\1/p' "$2" | tail -n 1)
+	       echo "ran: ${l:-?}" ;;
+	check*) if grep -q "check [a-z0-9_]*: reused" "$2"; then
+			echo "reused: same base, series, walk verdict, configs, scripts, tools"
+		else
+			echo "ran: no recorded pass with this key"
+		fi ;;
+	compile-test*) if grep -q "compile-test [a-z0-9_]*: reused" "$2"; then
+			echo "reused: same tree, config, file map, compilers, script"
+		else
+			echo "ran: no recorded pass with this key"
+		fi ;;
+	send-dry-run) if grep -q "send dry-run: reused" "$2"; then
+			echo "reused: same base, series, patch files, b4 and sender"
+		else
+			echo "ran: no recorded pass with this key"
+		fi ;;
+	checkpatch) l=$(sed -n 's/.* \([0-9]*\) verdict(s) reused.*/\1/p' "$2")
+		echo "ran: ${l:-0} of $(series_patches | wc -l) verdicts reused" ;;
+	kunit*) l=$(sed -n 's/^ *ccache: \(.*\)/\1/p' "$2" | tail -n 1)
+		if grep -q "build reused" "$2"; then
+			echo "booted (always); build reused: same tree, configs, compilers"
+		else
+			echo "built (ccache ${l:-?}), booted (always)"
+		fi ;;
+	e2e*) echo "booted (always); kernels: $(grep -c '(reused: same tree' "$2" || true) of 2 reused" ;;
+	*) echo "ran" ;;
+	esac
+}
+
+stage deps "make deps failed" "$REPO/tools/deps.sh"
 
 banner "test: series checks"
 check_series_files
@@ -45,14 +100,15 @@ if [ ${#failures[@]} -gt 0 ]; then
 fi
 
 banner "test: git am on a clean base"
-"$REPO/tools/apply.sh"
+stage "git am" "the series does not apply" "$REPO/tools/apply.sh"
+grep -q $'^git am\tpass' "$STAGES" || die "the series does not apply: nothing else can be checked"
 DIR=$(git -C "$(kernel_dir)" rev-parse --show-toplevel)
 BASE=$(resolve_base "$DIR")
 
 banner "test: quilt push -a on a clean base"
 need quilt patch
-"$REPO/tools/quilt-check.sh" "$DIR" "$BASE" "$WORK_BRANCH" ||
-	failures+=("quilt: the series does not apply with quilt, or gives another tree than git am")
+stage quilt "the series does not apply with quilt, or gives another tree than git am" \
+	"$REPO/tools/quilt-check.sh" "$DIR" "$BASE" "$WORK_BRANCH"
 
 # Patches held back until their preconditions hold (patches/held/README)
 # must keep applying on top of the series.
@@ -69,29 +125,25 @@ if [ -e "${held[0]}" ]; then
 fi
 
 banner "test: checkpatch --strict"
-"$REPO/tools/checkpatch.sh" "$DIR" || failures+=("checkpatch: see above")
+stage checkpatch "see above" "$REPO/tools/checkpatch.sh" "$DIR"
 
 banner "test: MAINTAINERS.fragment"
-"$REPO/tools/maintainers-check.sh" ||
-	failures+=("maintainers: MAINTAINERS.fragment is not in order (see above)")
+stage maintainers "MAINTAINERS.fragment is not in order (see above)" \
+	"$REPO/tools/maintainers-check.sh"
 
 banner "test: make send-dry-run"
-"$REPO/tools/send.sh" dry-run ||
-	failures+=("send-dry-run: the series does not come out of b4 as it should (see above)")
+stage send-dry-run "the series does not come out of b4 as it should (see above)" \
+	"$REPO/tools/send.sh" dry-run
 
 for a in $ARCHES; do
 	banner "test: make compile-test ARCH=$a"
-	"$REPO/tools/compile-test.sh" "$a" ||
-		failures+=("compile-test $a: a driver file of the series does not compile (see above)")
+	stage "compile-test $a" "a driver file of the series does not compile (see above)" \
+		"$REPO/tools/compile-test.sh" "$a"
 done
 
-declare -A arch_rc
 for a in $ARCHES; do
 	banner "test: make kunit ARCH=$a"
-	rc=0
-	"$REPO/tools/kunit.sh" "$a" || rc=$?
-	arch_rc[$a]=$rc
-	[ "$rc" -eq 0 ] || failures+=("kunit $a: exit status $rc (see its results above)")
+	stage "kunit $a" "see its results above" "$REPO/tools/kunit.sh" "$a"
 done
 
 # Bisectability: the test kernel and the driver files built after each
@@ -101,8 +153,8 @@ done
 WALK_ARCHES=${WALK_ARCHES-x86_64}
 for a in $WALK_ARCHES; do
 	banner "test: make walk ARCH=$a"
-	"$REPO/tools/walk.sh" "$a" ||
-		failures+=("walk $a: a step of the series does not build (see above)")
+	stage "walk $a" "a step of the series does not build (see above)" \
+		"$REPO/tools/walk.sh" "$a"
 done
 
 # The quality gates (W=1, sparse, coccinelle against the base; the last
@@ -111,26 +163,31 @@ done
 CHECK_ARCHES=${CHECK_ARCHES-x86_64}
 for a in $CHECK_ARCHES; do
 	banner "test: make check ARCH=$a"
-	"$REPO/tools/check.sh" "$a" ||
-		failures+=("check $a: a quality gate failed (see its table above)")
+	stage "check $a" "a quality gate failed (see its table above)" \
+		"$REPO/tools/check.sh" "$a"
 done
 
 # End to end: stock and patched kernels booted, user-space tests.
 E2E_ARCHES=${E2E_ARCHES-x86_64 arm64 s390}
 for a in $E2E_ARCHES; do
 	banner "test: make e2e ARCH=$a"
-	"$REPO/tools/e2e.sh" "$a" func ||
-		failures+=("e2e $a: a user-space test is not as expected on stock or patched (see above)")
+	stage "e2e $a" "a user-space test is not as expected on stock or patched (see above)" \
+		"$REPO/tools/e2e.sh" "$a" func
 done
 
 banner "test: summary"
+printf '    %-22s %-6s %8s  %s\n' step result time how
+while IFS=$'\t' read -r name st secs how; do
+	case "$name" in '#'*) continue ;; esac
+	printf '    %-22s %-6s %5dm%02ds  %s\n' "$name" "$st" $((secs / 60)) $((secs % 60)) "$how"
+done <"$STAGES"
+echo
 total_p=0 total_f=0 total_s=0
 printf '    %-8s %-28s %7s %7s %7s\n' arch suite passed failed skipped
 for a in $ARCHES; do
 	tsv=$RESULTS_DIR/$a.tsv
 	if [ ! -f "$tsv" ]; then
 		printf '    %-8s %-28s %7s %7s %7s\n' "$a" "(no results)" - - -
-		total_f=$((total_f + 1))
 		continue
 	fi
 	while IFS=$'\t' read -r arch suite p f s; do
@@ -148,5 +205,39 @@ info "wall time $(elapsed)"
 for f in "${failures[@]}"; do
 	printf '    FAILED: %s\n' "$f"
 done
-printf '%d passed, %d failed\n' "$total_p" "$total_f"
+# Every failure counts: the KUnit cases that failed, and every other
+# step that failed (a series check, a walk step, a gate, an e2e row, a
+# KUnit run that left no results).  Passed: the KUnit cases that passed
+# and the other steps that passed.
+steps_p=$(awk -F'\t' '!/^#/ && $1 !~ /^kunit / && $2 == "pass"' "$STAGES" | wc -l)
+other_f=0
+for f in "${failures[@]}"; do
+	case "$f" in "kunit "*) ;; *) other_f=$((other_f + 1)) ;; esac
+done
+kunit_f=$total_f
+for a in $ARCHES; do
+	# A KUnit run that failed without a failed case (no results, a
+	# parse failure, a kernel report) counts once.
+	if grep -q $'^kunit '"$a"$'\tFAIL' "$STAGES" &&
+	   ! awk -F'\t' '!/^#/ && $4 > 0 { f = 1 } END { exit !f }' "$RESULTS_DIR/$a.tsv" 2>/dev/null; then
+		kunit_f=$((kunit_f + 1))
+	fi
+done
+python3 - "$RESULTS_DIR" "$ARCHES" $((total_p + steps_p)) $((kunit_f + other_f)) "${failures[@]}" <<'PY'
+import csv, json, sys
+res, arches, p, f, fails = sys.argv[1], sys.argv[2].split(), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:]
+rows = lambda path: [r for r in csv.reader(open(path), delimiter='\t') if r and not r[0].startswith('#')]
+stages = [dict(step=r[0], status=r[1], seconds=int(r[2]), how=r[3]) for r in rows(f'{res}/stages.tsv')]
+kunit = []
+for a in arches:
+    try:
+        kunit += [dict(arch=r[0], suite=r[1], passed=int(r[2]), failed=int(r[3]), skipped=int(r[4]))
+                  for r in rows(f'{res}/{a}.tsv')]
+    except OSError:
+        pass
+json.dump(dict(passed=p, failed=f, failures=fails, stages=stages, kunit=kunit),
+          open(f'{res}/summary.json', 'w'), indent=1)
+PY
+info "results: $RESULTS_DIR/summary.json, stages.tsv, logs/"
+printf '%d passed, %d failed\n' $((total_p + steps_p)) $((kunit_f + other_f))
 [ ${#failures[@]} -eq 0 ] && [ "$total_f" -eq 0 ]
