@@ -65,7 +65,7 @@ for p in "${PATCHES[@]}"; do pfiles+=("@$REPO/patches/$p"); done
 AKEY=$(step_key apply "$BASE" "${pfiles[@]}")
 if [ -n "$TIP" ] && [ "$TIP" = "$APPLIED" ] && [ "$("${G[@]}" rev-parse HEAD)" = "$TIP" ] &&
    [ "$("${G[@]}" symbolic-ref -q --short HEAD || true)" = "$WORK_BRANCH" ] &&
-   [ "$("${G[@]}" config --get gupseries.appliedkey || true)" = "$AKEY" ] &&
+   [ "$("${G[@]}" config --get gupseries.appliedkey || true)" = "$TIP $AKEY" ] &&
    [ "${CACHE:-1}" != 0 ]; then
 	info "already applied: the same ${#PATCHES[@]} patch(es) on $BASE_DESC ($WORK_BRANCH at $("${G[@]}" rev-parse --short "$TIP"))"
 	exit 0
@@ -127,9 +127,11 @@ fi
 
 NEW=$("${G[@]}" rev-parse HEAD)
 "${G[@]}" config gupseries.applied "$NEW"
-"${G[@]}" config gupseries.appliedkey "$AKEY"
 restore_mtimes "$NEW"
 n=$("${G[@]}" rev-list --count "$BASE..$NEW")
 [ "$n" -eq ${#PATCHES[@]} ] || die "git am made $n commits from ${#PATCHES[@]} patches"
+# What was applied, and from which patch files: the next run skips the
+# am when both still hold.
+"${G[@]}" config gupseries.appliedkey "$NEW $AKEY"
 "${G[@]}" log --reverse --format='    %h %s' "$BASE..$NEW"
 info "$WORK_BRANCH is at $(git -C "$DIR" rev-parse --short "$NEW") ($n patch(es) on $BASE_DESC)"

@@ -29,6 +29,7 @@ END = re.compile(r'(List of all partitions:|Kernel panic - not syncing: VFS:|'
 BEGIN_ANNOUNCED = 'KUNIT-EXPECT-REPORT-BEGIN:'
 END_ANNOUNCED = 'KUNIT-EXPECT-REPORT-END'
 
+RESULT = re.compile(r'(not )?ok \d+(\s|$)')
 GRAMMAR = re.compile(r'(K?TAP version \d+|\d+\.\.\d+|(not )?ok \d+|#)(\s|$)')
 
 
@@ -52,12 +53,17 @@ def extract(lines):
             break
         body = line[prefix:]
         stripped = body.lstrip()
-        if BEGIN_ANNOUNCED in line or announced:
+        if GRAMMAR.match(stripped):
+            # KTAP is kept even inside an announced report, and a result
+            # line ends it: a test that crashes there never prints the
+            # end marker.
+            kept.append(body)
+            if RESULT.match(stripped):
+                announced = False
+            continuing = stripped.startswith('#') and not announced
+        elif BEGIN_ANNOUNCED in line or announced:
             announced = END_ANNOUNCED not in line
             continuing = False
-        elif GRAMMAR.match(stripped):
-            kept.append(body)
-            continuing = stripped.startswith('#')
         elif continuing and body[:1].isspace():
             kept.append(body)
         else:

@@ -26,6 +26,7 @@ BEGIN = 'KUNIT-EXPECT-REPORT-BEGIN:'
 TOTALS = re.compile(r'^# Totals: pass:(\d+) fail:(\d+) skip:(\d+) total:(\d+)')
 SUITE_END = re.compile(r'^(?:not )?ok \d+ (\S+)')
 END = 'KUNIT-EXPECT-REPORT-END'
+RESULT = re.compile(r'(not )?ok \d+(\s|$)')
 
 
 def leaves(group):
@@ -56,6 +57,10 @@ def scan_log(path):
         if END in line:
             announced = False
             continue
+        # A result line ends an announced report too: a case that
+        # crashed inside one never printed the end marker.
+        if RESULT.match(line.strip()):
+            announced = False
         if REPORT.search(line):
             if announced:
                 expected += 1

@@ -73,7 +73,7 @@ if [ "$MODE" = dry-run ]; then
 	done
 	KEY=$(step_key send-dry-run "$BASE" "$("${G[@]}" rev-parse "$WORK_BRANCH^{tree}")" \
 		"${files[@]}" "$(b4 --version 2>&1)" "$sname <$semail>")
-	if [ -d "$SEND_DIR" ] && rec=$(step_reused send-dry-run "$KEY"); then
+	if [ "$(cat "$SEND_DIR/.key" 2>/dev/null)" = "$KEY" ] && rec=$(step_reused send-dry-run "$KEY"); then
 		banner "send dry-run: reused ($rec): same base, series, patch files, b4 and sender; messages in $SEND_DIR"
 		exit 0
 	fi
@@ -145,3 +145,4 @@ got=$(git -C "$AM_TREE" rev-parse "HEAD^{tree}")
 info "git am of the ${#msgs[@]} messages' $N patches onto ${BASE:0:12}: the series' tree (${want:0:12})"
 banner "send dry-run: $((N + 1)) messages in $SEND_DIR, ready"
 step_record send-dry-run "$KEY" "passed $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "$KEY" >"$SEND_DIR/.key"

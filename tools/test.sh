@@ -37,7 +37,7 @@ stage_how() {
 	case "$1" in
 	walk*) l=$(sed -n 's/.*steps (\([0-9]* reused, [0-9]* built\)).*/\1/p' "$2" | tail -n 1)
 	       echo "ran: ${l:-?}" ;;
-	check*) if grep -q "check [a-z0-9_]*: reused" "$2"; then
+	check\ *) if grep -q "check [a-z0-9_]*: reused" "$2"; then
 			echo "reused: same base, series, walk verdict, configs, scripts, tools"
 		else
 			echo "ran: no recorded pass with this key"
