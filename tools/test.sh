@@ -124,6 +124,10 @@ if [ -e "${held[0]}" ]; then
 	done
 fi
 
+banner "test: the KTAP cut on a console with kernel messages inside the KTAP output"
+stage "ktap cut" "tools/ktap.py does not fix the parse of tools/ktap-test/console.log (see above)" \
+	"$REPO/tools/ktap-test/run.sh" "$DIR"
+
 banner "test: checkpatch --strict"
 stage checkpatch "see above" "$REPO/tools/checkpatch.sh" "$DIR"
 
