@@ -19,6 +19,7 @@ rm -f "$BUILD/results.json" "$BUILD/test.log" "$BUILD/ktap.log" "$BUILD/ktap.dro
 
 use_ccache
 ccache --zero-stats >/dev/null
+mtimes_restore "$DIR" "$BUILD"
 
 kunit_args "$ARCH" "$BUILD"
 common=("${KUNIT_ARGS[@]}")
@@ -71,6 +72,7 @@ if [ -z "${BUILT:-}" ]; then
 fi
 if [ -z "${BUILD_FAILED:-}" ] && [ -f "$BUILD/$IMAGE" ]; then
 	step_record kunit-build "$KEY" "$(built_id)"
+	[ -n "${REUSED:-}" ] || mtimes_record "$DIR" "$BUILD"
 fi
 [ -n "${REUSED:-}" ] || info "ccache: $(ccache_stats)"
 

@@ -356,6 +356,53 @@ toolchain_id() {
 	printf '%s; %s' "$("${CROSS:-}gcc" --version | head -n 1)" "$(make --version | head -n 1)"
 }
 
+# A rebase in the kernel tree (the fixup of one patch, README) rewrites
+# every file that the patches after it touch, with new mtimes, although
+# most come back with the same contents: make would then rebuild most of
+# the kernel.  mtimes_record remembers, after a build of SRC in BUILD,
+# the contents and mtime of every file the series touches and BUILD's
+# vmlinux mtime; mtimes_restore gives those files whose contents are
+# unchanged their old mtime back, but only while BUILD has not been
+# built since (vmlinux unchanged), so no object can be older than
+# contents it was not built from.
+mtimes_record() { # SRC BUILD
+	local src=$1 b=$2 base
+	local -a files=()
+	[ -f "$b/vmlinux" ] || return 0
+	base=$(resolve_base "$src")
+	mapfile -t files < <(git -C "$src" diff --name-only --no-renames "$base" HEAD |
+		while read -r f; do [ -f "$src/$f" ] && printf '%s\n' "$f"; done)
+	{
+		printf 'vmlinux\t%s\n' "$(stat -c %.9Y "$b/vmlinux")"
+		[ ${#files[@]} -eq 0 ] ||
+			paste <(printf '%s\n' "${files[@]}") \
+				<(git -C "$src" hash-object -- "${files[@]}") \
+				<(cd "$src" && stat -c %.9Y -- "${files[@]}")
+	} >"$b/.gup-mtimes.new"
+	mv "$b/.gup-mtimes.new" "$b/.gup-mtimes"
+}
+
+mtimes_restore() { # SRC BUILD
+	local src=$1 b=$2 rec=$2/.gup-mtimes f blob mt cur n=0
+	local -a files=() blobs=() mts=() have=()
+	[ -f "$rec" ] && [ -f "$b/vmlinux" ] || return 0
+	[ "$(sed -n '1s/^vmlinux\t//p' "$rec")" = "$(stat -c %.9Y "$b/vmlinux")" ] || return 0
+	while IFS=$'\t' read -r f blob mt; do
+		[ -f "$src/$f" ] || continue
+		files+=("$f") blobs+=("$blob") mts+=("$mt")
+	done < <(tail -n +2 "$rec")
+	[ ${#files[@]} -gt 0 ] || return 0
+	mapfile -t have < <(git -C "$src" hash-object -- "${files[@]}")
+	for i in "${!files[@]}"; do
+		[ "${have[$i]}" = "${blobs[$i]}" ] || continue
+		cur=$(stat -c %.9Y "$src/${files[$i]}")
+		[ "$cur" != "${mts[$i]}" ] || continue
+		touch -d "@${mts[$i]}" "$src/${files[$i]}"
+		n=$((n + 1))
+	done
+	[ "$n" -eq 0 ] || info "$n file(s) rewritten with the contents of the last build get its mtime back (no needless rebuild)"
+}
+
 # kmake SRC BUILD ARGS...: make in kernel tree SRC, building in BUILD, for
 # the caller's ARCH (and its cross compiler, CROSS).
 kmake() {
