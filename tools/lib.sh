@@ -327,12 +327,13 @@ worktree_at() {
 # everything.  Only passes are recorded: a failure always runs again.
 #
 # step_key PART...: the key of the parts, each a string or @FILE (the
-# file's contents).
+# file's contents, not its path: a fresh clone elsewhere has the same
+# keys).
 step_key() {
 	local p
 	for p in "$@"; do
 		case "$p" in
-		@*) printf 'file %s ' "${p#@}"; sha1sum <"${p#@}" ;;
+		@*) printf 'file '; sha1sum <"${p#@}" ;;
 		*) printf '%s\n' "$p" ;;
 		esac
 	done | sha1sum | cut -c1-40
