@@ -90,39 +90,50 @@ banner "check $ARCH: configuring the base and the series (allnoconfig + compile-
 configure "$SRC_BASE" "$BLD_BASE" || die "configuring the base failed: $BLD_BASE/config.log"
 configure "$SRC_TIP" "$BLD_TIP" || die "configuring the series failed: $BLD_TIP/config.log"
 
-# Warnings of one object, "file: message" lines for the touched files.
-warnings() { # src build obj
-	# A make that fails (a driver that does not build on this arch)
-	# leaves no object, which the caller reports as not built.
-	rm -f "$2/$3"
-	{ kmake "$1" "$2" --jobs=1 W=1 C=2 CHECK=sparse "$3" 2>&1 || true; } |
+# The warnings of the touched objects of one tree, "kind|file: message"
+# lines for the touched files.  One make for all of them, on every CPU:
+# the comparison is over the whole set, by file and message, so which
+# object printed a line does not matter; -Otarget keeps each compiler's
+# lines whole, -k goes on past a driver that does not build on this
+# arch, which leaves no object and is reported as not built.
+warnings() { # src build objs...
+	local src=$1 bld=$2 o
+	shift 2
+	for o in "$@"; do rm -f "$bld/$o"; done
+	{ kmake "$src" "$bld" -k --jobs="$(nproc)" -Otarget W=1 C=2 CHECK=sparse "$@" 2>&1 || true; } |
 		python3 "$REPO/tools/check-norm.py" "$OUT/touched"
 }
 
-banner "check $ARCH: W=1 and sparse, one object at a time"
-: >"$OUT/w1.new"
-: >"$OUT/sparse.new"
-built=0 notbuilt=()
+banner "check $ARCH: W=1 and sparse, the touched objects of the series and of the base"
+tipobjs=() baseobjs=()
 for f in "${cfiles[@]}"; do
-	o=${f%.c}.o
-	tipw=$(warnings "$SRC_TIP" "$BLD_TIP" "$o")
-	if [ ! -f "$BLD_TIP/$o" ]; then
-		notbuilt+=("$f")
-		continue
-	fi
-	built=$((built + 1))
-	basew=""
-	[ -f "$SRC_BASE/$f" ] && basew=$(warnings "$SRC_BASE" "$BLD_BASE" "$o")
-	python3 - "$tipw" "$basew" "$OUT" <<'PY'
-import collections, sys
-tip, base, out = sys.argv[1:]
-new = collections.Counter(tip.splitlines()) - collections.Counter(base.splitlines())
-for line, n in new.items():
-    kind = 'sparse' if line.startswith('sparse|') else 'w1'
-    with open(f'{out}/{kind}.new', 'a') as f:
-        f.write((line.split('|', 1)[1] + '\n') * n)
-PY
+	tipobjs+=("${f%.c}.o")
+	[ ! -f "$SRC_BASE/$f" ] || baseobjs+=("${f%.c}.o")
 done
+warnings "$SRC_TIP" "$BLD_TIP" "${tipobjs[@]}" >"$OUT/warnings.tip"
+built=0 notbuilt=() baseobjs_built=()
+for f in "${cfiles[@]}"; do
+	if [ -f "$BLD_TIP/${f%.c}.o" ]; then
+		built=$((built + 1))
+		[ ! -f "$SRC_BASE/$f" ] || baseobjs_built+=("${f%.c}.o")
+	else
+		notbuilt+=("$f")
+	fi
+done
+# The base: the same objects, those that exist there and built in the series.
+: >"$OUT/warnings.base"
+[ ${#baseobjs_built[@]} -eq 0 ] ||
+	warnings "$SRC_BASE" "$BLD_BASE" "${baseobjs_built[@]}" >"$OUT/warnings.base"
+python3 - "$OUT" <<'PY'
+import collections, sys
+out = sys.argv[1]
+rd = lambda n: collections.Counter(open(f'{out}/warnings.{n}').read().splitlines())
+new = rd('tip') - rd('base')
+files = {'w1': open(f'{out}/w1.new', 'w'), 'sparse': open(f'{out}/sparse.new', 'w')}
+for line in sorted(new.elements()):
+    kind, text = line.split('|', 1)
+    files[kind].write(text + '\n')
+PY
 nw=$(wc -l <"$OUT/w1.new")
 ns=$(wc -l <"$OUT/sparse.new")
 result[W=1]=$([ "$nw" -eq 0 ] && echo pass || echo FAIL)
@@ -135,34 +146,77 @@ sed 's/^/    sparse: /' "$OUT/sparse.new"
 info "W=1: ${result[W=1]} (${detail[W=1]}); sparse: ${result[sparse]} (${detail[sparse]})"
 
 # --- coccinelle -------------------------------------------------------------
+# Every script on the series' touched C files, two scripts at a time (one
+# per CPU).  A script's new reports are its reports on the series less its
+# reports on the base, so the base is run only for the scripts that report
+# something on the series (a script silent on the series adds nothing),
+# and its reports are kept per script, base and file set.
 banner "check $ARCH: coccinelle, every script in report mode"
-cocci() { # src -> "file: message" lines
-	local src=$1 s opt files=()
-	for f in "${cfiles[@]}"; do [ -f "$src/$f" ] && files+=("$f"); done
-	for s in "$src"/scripts/coccinelle/*/*.cocci; do
-		opt=$(sed -n 's/^.*Options://p' "$s")
-		# shellcheck disable=SC2086
-		(cd "$src" && timeout 300 spatch -D report --very-quiet --no-show-diff \
-			--cocci-file "$s" $opt -I include -I include/uapi \
-			-I "arch/$(arch_srcarch "$ARCH")/include" \
-			--include include/linux/kconfig.h "${files[@]}" 2>/dev/null) || true
-	done | python3 "$REPO/tools/check-norm.py" --cocci "$OUT/touched"
+cocci_one() { # src script out: "file: message" lines in out; out.timeout if spatch ran out of time
+	local src=$1 s=$2 out=$3 opt f files=() rc=0
+	while read -r f; do
+		[ -z "$f" ] || [ ! -f "$src/$f" ] || files+=("$f")
+	done <<<"$CFILES_LIST"
+	opt=$(sed -n 's/^.*Options://p' "$s")
+	# shellcheck disable=SC2086
+	(cd "$src" && timeout 300 spatch -D report --very-quiet --no-show-diff \
+		--cocci-file "$s" $opt -I include -I include/uapi \
+		-I "arch/$SRCARCH/include" \
+		--include include/linux/kconfig.h "${files[@]}" 2>/dev/null) >"$out.raw" || rc=$?
+	[ "$rc" -ne 124 ] || echo "${s#"$src"/}" >"$out.timeout"
+	python3 "$REPO/tools/check-norm.py" --cocci "$OUT/touched" <"$out.raw" >"$out"
+	rm -f "$out.raw"
 }
-cocci "$SRC_TIP" >"$OUT/cocci.tip"
-# The base's reports change only with the base and the set of files.
-key=$(printf '%s\n' "$BASE" "${cfiles[@]}" | sha1sum | cut -c1-40)
-if [ "$(cat "$OUT/cocci.base.key" 2>/dev/null)" != "$key" ]; then
-	cocci "$SRC_BASE" >"$OUT/cocci.base"
-	echo "$key" >"$OUT/cocci.base.key"
-else
-	info "the base's reports for these files: from the last run ($OUT/cocci.base)"
-fi
+cocci_all() { # src outdir scripts... (relative to scripts/coccinelle)
+	local src=$1 dir=$2 s
+	shift 2
+	mkdir -p "$dir"
+	for s in "$@"; do
+		printf '%s\0' "$s"
+	done | xargs -0 -r -P "$(nproc)" -I{} bash -c \
+		'cocci_one "$1" "$1/scripts/coccinelle/$2" "$3/$(echo "$2" | tr / _).out"' \
+		_ "$src" {} "$dir"
+}
+SRCARCH=$(arch_srcarch "$ARCH")
+export -f cocci_one
+export OUT REPO SRCARCH
+cfiles_str=$(printf '%s\n' "${cfiles[@]}")
+mapfile -t scripts < <(cd "$SRC_TIP/scripts/coccinelle" && ls -- */*.cocci)
+rm -rf "$OUT/cocci.tip.d"
+# cocci_one reads the file list from the environment in the child shells.
+CFILES_LIST=$cfiles_str cocci_all "$SRC_TIP" "$OUT/cocci.tip.d" "${scripts[@]}"
+reporting=()
+for s in "${scripts[@]}"; do
+	[ ! -s "$OUT/cocci.tip.d/$(echo "$s" | tr / _).out" ] || reporting+=("$s")
+done
+bkey=$(printf '%s\n' "$BASE" "${cfiles[@]}" | sha1sum | cut -c1-12)
+bdir=$OUT/cocci.base.d/$bkey
+todo=()
+for s in "${reporting[@]}"; do
+	[ -f "$bdir/$(echo "$s" | tr / _).out" ] || todo+=("$s")
+done
+[ ${#todo[@]} -eq 0 ] || CFILES_LIST=$cfiles_str cocci_all "$SRC_BASE" "$bdir" "${todo[@]}"
+info "coccinelle: ${#scripts[@]} scripts on the series, ${#reporting[@]} of them report, ${#todo[@]} run on the base ($((${#reporting[@]} - ${#todo[@]})) from an earlier run)"
+for s in "${reporting[@]}"; do
+	n=$(echo "$s" | tr / _).out
+	python3 - "$OUT/cocci.tip.d/$n" "$bdir/$n" <<'PY'
+import collections, sys
+rd = lambda p: collections.Counter(open(p).read().splitlines())
+for line in sorted((rd(sys.argv[1]) - rd(sys.argv[2])).elements()):
+    print(line)
+PY
+done >"$OUT/cocci.tipnew"
+cat "$OUT/cocci.tip.d"/*.out >"$OUT/cocci.tip" 2>/dev/null || : >"$OUT/cocci.tip"
+# A script that ran out of time reported nothing: a gate finding, not a pass.
+cat "$OUT/cocci.tip.d"/*.timeout "$bdir"/*.timeout 2>/dev/null | sort -u >"$OUT/cocci.timeouts" || true
+for t in "$bdir"/*.timeout; do # not kept: run again next time
+	[ ! -e "$t" ] || rm -f "${t%.timeout}" "$t"
+done
 # New reports, less those tools/cocci.exceptions accepts (with a reason).
 python3 - "$OUT" "$REPO/tools/cocci.exceptions" <<'PY'
 import collections, sys
 out, exc = sys.argv[1:]
-rd = lambda n: collections.Counter(open(f'{out}/cocci.{n}').read().splitlines())
-new = rd('tip') - rd('base')
+new = collections.Counter(open(f'{out}/cocci.tipnew').read().splitlines())
 ok = {}
 for line in open(exc):
     if line.strip() and not line.startswith('#'):
@@ -175,10 +229,11 @@ with open(f'{out}/cocci.new', 'w') as n, open(f'{out}/cocci.excepted', 'w') as e
         else:
             n.write(l + '\n')
 PY
+sed 's/^/(timed out after 300 s, so unchecked): /' "$OUT/cocci.timeouts" >>"$OUT/cocci.new"
 nc=$(wc -l <"$OUT/cocci.new")
 ne=$(wc -l <"$OUT/cocci.excepted")
 result[coccinelle]=$([ "$nc" -eq 0 ] && echo pass || echo FAIL)
-detail[coccinelle]="$nc new reports, $ne excepted in tools/cocci.exceptions ($(wc -l <"$OUT/cocci.base") on the base), $(ls "$SRC_TIP"/scripts/coccinelle/*/*.cocci | wc -l) scripts"
+detail[coccinelle]="$nc new reports, $ne excepted in tools/cocci.exceptions ($(wc -l <"$OUT/cocci.tip") reports on the series in all), ${#scripts[@]} scripts"
 sed 's/^/    coccinelle, excepted: /' "$OUT/cocci.excepted"
 sed 's/^/    coccinelle: /' "$OUT/cocci.new"
 info "coccinelle: ${result[coccinelle]} (${detail[coccinelle]})"

@@ -273,6 +273,16 @@ kunit_exec_parse() {
 	return "$rc"
 }
 
+# The fragment of the arch's test kernel, for allnoconfig: the options
+# of the QEMU config kunit.py boots it with, our kunitconfigs and the e2e
+# kernel's options.  "make walk" builds it after every patch.
+test_fragment() { # ARCH
+	sed -n "/kconfig='''/,/'''/{s/.*kconfig='''//;s/'''.*//;/^$/d;p}" "$REPO/kunit/qemu/$1.py"
+	cat "$REPO/kunit/gup-series.kunitconfig"
+	[ ! -f "$REPO/kunit/$1.kunitconfig" ] || cat "$REPO/kunit/$1.kunitconfig"
+	cat "$REPO/tools/e2e/kernel.config" "$REPO/tools/e2e/kernel-$1.config"
+}
+
 # The worktree that "make walk" and "make without" build in, shared so
 # that they share a build directory per arch.  Created at base $2 from
 # the tree $1 when missing; prints its path.

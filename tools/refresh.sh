@@ -39,7 +39,7 @@ n=$("${G[@]}" rev-list --count "$BASE..HEAD")
 banner "refresh: $n commit(s) $WORK_BRANCH (${BASE:0:12}..HEAD) -> patches/"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"${G[@]}" format-patch -q --zero-commit --no-signature --cover-letter \
+"${G[@]}" format-patch -q --zero-commit --no-signature --cover-letter --abbrev=9 \
 	--base="$BASE" -o "$tmp" "$BASE..HEAD"
 
 # The cover letter keeps its subject and text; the shortlog, diffstat and

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # make walk [ARCH=...]: bisectability.  After each patch of the series,
-# build the arch's KUnit test kernel, and compile the driver files of the
-# series that the test kernel does not build (kunit/compile-test.objects)
-# in a kernel configured like "make compile-test" does.  Both builds are
-# incremental, in a separate source worktree and build directories of the
-# walk's own, so that the main tree and build directories keep their state
-# (and mtimes).  Prints one line per patch with the build times.
+# build the arch's test kernel (allnoconfig plus the options of
+# test_fragment: the KUnit suites with their debug options and the e2e
+# kernel's), and compile the driver files of the series that it does not
+# build (kunit/compile-test.objects) in a kernel configured like "make
+# compile-test" does.  Both builds are incremental, in a separate source
+# worktree and build directories of the walk's own, so that the main tree
+# and build directories keep their state (and mtimes).  A header whose
+# change at a step is in comments and white space only keeps its mtime,
+# so that the files that include it are not compiled again for nothing
+# (comments cannot change whether a file compiles).  Prints one line per
+# patch with the build times.
 . "$(dirname "$0")/lib.sh"
 lock_tree
 
@@ -16,16 +21,16 @@ need make "${CROSS}gcc" ccache
 "$REPO/tools/apply.sh" >/dev/null
 DIR=$(git -C "$(kernel_dir)" rev-parse --show-toplevel)
 BASE=$(resolve_base "$DIR")
-CONFIG=$BUILD_ROOT/$ARCH/.config
-[ -f "$CONFIG" ] || die "no $CONFIG: run 'make kunit ARCH=$ARCH' first (the walk builds with its config)"
 MAP=$REPO/kunit/compile-test.objects
 FRAGMENT=$REPO/kunit/compile-test.config
 
 SRC=$(walk_worktree "$DIR" "$BASE")
-OUT=$(wt_build walk-src "kunit-$ARCH")
+OUT=$(wt_build walk-src "test-$ARCH")
 CT=$(wt_build walk-src "ct-$ARCH")
 banner "walk $ARCH: $(git -C "$DIR" rev-list --count "$BASE..$WORK_BRANCH") patches, worktree $SRC, build dirs $OUT and $CT"
 mkdir -p "$OUT" "$CT"
+CONFIG=$OUT/test.fragment
+test_fragment "$ARCH" >"$CONFIG"
 use_ccache
 arch_make() { # build-dir args...
 	local out=$1
@@ -38,6 +43,30 @@ declare -A how
 while read -r file what; do
 	[ "$what" = kunit ] || how[$file]=$what
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$MAP")
+
+# checkout_keeping_comment_mtimes REV: check the worktree out at REV; a
+# header that changes only in comments and white space gets its mtime
+# of before back.  Sets "kept" to those headers.
+checkout_keeping_comment_mtimes() {
+	local rev=$1 f
+	local -A mt=() old=()
+	kept=
+	while read -r f; do
+		[ -f "$SRC/$f" ] || continue
+		mt[$f]=$(stat -c %.9Y "$SRC/$f")
+		old[$f]=$(uncommented <"$SRC/$f")
+	done < <(git -C "$SRC" diff --name-only --no-renames HEAD "$rev" -- '*.h')
+	git -C "$SRC" checkout -q --detach "$rev"
+	for f in "${!mt[@]}"; do
+		[ -f "$SRC/$f" ] && [ "$(uncommented <"$SRC/$f")" = "${old[$f]}" ] || continue
+		touch -d "@${mt[$f]}" "$SRC/$f"
+		kept+="${kept:+ }${f##*/}"
+	done
+}
+# The C source on stdin without its comments, and without line numbers.
+uncommented() {
+	gcc -fpreprocessed -dD -E -P -x c - 2>/dev/null
+}
 
 bad=0
 failed=()
@@ -62,13 +91,12 @@ for c in $(git -C "$DIR" rev-list --reverse "$BASE..$WORK_BRANCH"); do
 			"$n" "$subject" ok "$k_s" "$d_s" "$nob"
 		continue
 	fi
-	git -C "$SRC" checkout -q --detach "$c"
-	# Start every step from the full test config: olddefconfig at an
-	# early step drops the symbols that later patches add.
-	cp "$CONFIG" "$OUT/.config"
+	checkout_keeping_comment_mtimes "$c"
+	# Configure every step from the fragment: an olddefconfig at an
+	# early step would drop the symbols that later patches add.
 	t0=$(date +%s)
 	status=ok
-	if ! { arch_make "$OUT" olddefconfig >/dev/null 2>"$OUT/walk.log" &&
+	if ! { arch_make "$OUT" KCONFIG_ALLCONFIG="$CONFIG" allnoconfig >/dev/null 2>"$OUT/walk.log" &&
 	       arch_make "$OUT" -j"$(nproc)" >/dev/null 2>>"$OUT/walk.log"; }; then
 		status="FAILED (kernel)"
 		log=$OUT/walk.log
@@ -102,8 +130,8 @@ for c in $(git -C "$DIR" rev-list --reverse "$BASE..$WORK_BRANCH"); do
 	else
 		drivers=$(printf '%2d driver files %3ds' ${#objs[@]} $(($(date +%s) - t1)))
 	fi
-	printf '    %2d %-56s %-6s kernel %3ds, %s\n' "$n" "$subject" \
-		"$status" $((t1 - t0)) "$drivers"
+	printf '    %2d %-56s %-6s kernel %3ds, %s%s\n' "$n" "$subject" \
+		"$status" $((t1 - t0)) "$drivers" "${kept:+ (comments only, mtime kept: $kept)}"
 	[ "$status" != ok ] ||
 		step_record walk "$key" "$((t1 - t0)) $(($(date +%s) - t1)) ${#objs[@]} ${unbuildable[*]}"
 	if [ "$status" != ok ]; then
