@@ -283,6 +283,20 @@ test_fragment() { # ARCH
 	cat "$REPO/tools/e2e/kernel.config" "$REPO/tools/e2e/kernel-$1.config"
 }
 
+# config_unmet FRAG DOTCONFIG SRC: the options FRAG sets (=y or =m) that
+# DOTCONFIG lacks although SRC's Kconfig defines them: an allnoconfig
+# drops an option whose dependencies are not met, silently.
+config_unmet() {
+	local o sym
+	for o in $(grep -o '^CONFIG_[A-Za-z0-9_]*=[ym]' "$1" | sort -u); do
+		grep -qx "$o" "$2" && continue
+		sym=${o%%=*}
+		sym=${sym#CONFIG_}
+		git -C "$3" grep -q -E "^[[:space:]]*(menu)?config $sym\$" -- '*Kconfig*' || continue
+		printf '%s\n' "$o"
+	done
+}
+
 # The worktree that "make walk" and "make without" build in, shared so
 # that they share a build directory per arch.  Created at base $2 from
 # the tree $1 when missing; prints its path.
