@@ -16,10 +16,17 @@
 #
 # Both kernels carry the series' gup_test patch: stock is the base plus
 # that one patch (test infrastructure only), because the tests need its
-# long-term pin ioctls.  Both are built from allnoconfig plus
-# tools/e2e/kernel.config and tools/e2e/kernel-<arch>.config, in their
-# own worktree and build directory, through ccache.  The kernel tree's
-# work branch and checkout are not touched.
+# long-term pin ioctls.
+#
+# make e2e boots the test kernels (lib.sh, build_test_kernel: the KUnit
+# suites' debug options, KASAN and lockdep among them, plus
+# tools/e2e/kernel*.config): patched is the very kernel "make kunit"
+# built and ran (build/<arch>), stock the same config of the stock tree,
+# in a worktree of its own.  KUnit is switched off on the command line.
+# make e2e-perf boots lean kernels instead (allnoconfig plus
+# tools/e2e/kernel.config and kernel-<arch>.config only, no debug
+# options that would weigh on the measured path), built in worktrees and
+# build directories of their own.
 . "$(dirname "$0")/lib.sh"
 lock_tree
 
@@ -123,13 +130,30 @@ build_kernel() {
 	info "$variant: $b/$IMAGE ($(($(date +%s) - t0)) s)"
 }
 
-banner "e2e $ARCH: kernels (stock: base + ${GUP_TEST_PATCH[0]%%-*}; patched: base + ${#PATCHES[@]} patches)"
+declare -A KERNEL
 STOCK=$(tree_commit stock "${GUP_TEST_PATCH[0]}")
-PATCHED=$(tree_commit patched "${PATCHES[@]}")
 SRC_STOCK=$(worktree_at "$KDIR" e2e-src-stock "$STOCK")
-SRC_PATCHED=$(worktree_at "$KDIR" e2e-src-patched "$PATCHED")
-build_kernel stock "$SRC_STOCK"
-build_kernel patched "$SRC_PATCHED"
+if [ "$MODE" = func ]; then
+	banner "e2e $ARCH: test kernels (stock: base + ${GUP_TEST_PATCH[0]%%-*}; patched: base + ${#PATCHES[@]} patches)"
+	"$REPO/tools/apply.sh" >/dev/null
+	SRC_PATCHED=$KDIR
+	b=$(wt_build e2e-src-stock "test-$ARCH")
+	test_kernel "$SRC_STOCK" "$b" stock || die "e2e $ARCH: the stock test kernel does not build (log: $b/build.log)"
+	KERNEL[stock]=$b/$(arch_image "$ARCH")
+	test_kernel "$SRC_PATCHED" "$BUILD_ROOT/$ARCH" patched ||
+		die "e2e $ARCH: the patched test kernel does not build (log: $BUILD_ROOT/$ARCH/build.log)"
+	KERNEL[patched]=$BUILD_ROOT/$ARCH/$(arch_image "$ARCH")
+	APPEND=kunit.enable=0
+else
+	banner "e2e-perf $ARCH: lean kernels (stock: base + ${GUP_TEST_PATCH[0]%%-*}; patched: base + ${#PATCHES[@]} patches)"
+	PATCHED=$(tree_commit patched "${PATCHES[@]}")
+	SRC_PATCHED=$(worktree_at "$KDIR" e2e-src-patched "$PATCHED")
+	build_kernel stock "$SRC_STOCK"
+	build_kernel patched "$SRC_PATCHED"
+	KERNEL[stock]=$OUT/build-$ARCH-stock/$IMAGE
+	KERNEL[patched]=$OUT/build-$ARCH-patched/$IMAGE
+	APPEND=
+fi
 
 banner "e2e $ARCH: user space (${CROSS}gcc -static) and initramfs"
 U=$OUT/user-$ARCH
@@ -158,7 +182,7 @@ info "$U/initramfs.cpio: init and ${#PROGS[@]} programs, $(du -k "$U/initramfs.c
 DISK=$OUT/disk-$ARCH.img
 ACCEL=tcg
 if [ "$ARCH" = x86_64 ]; then
-	ACCEL=$("$REPO/tools/accel.sh" "$OUT/build-$ARCH-stock")
+	ACCEL=$("$REPO/tools/accel.sh" "${KERNEL[stock]%/arch/*}")
 	[ "$ACCEL" != unknown ] || ACCEL=tcg
 fi
 
@@ -174,8 +198,8 @@ boot() {
 	truncate -s 128M "$DISK"
 	mkfs.ext4 -q -F "$DISK" || die "e2e: mkfs.ext4 failed"
 	args=(-nodefaults -nographic -no-reboot -serial stdio -m 1024 -smp 2
-		-kernel "$OUT/build-$ARCH-$variant/$IMAGE" -initrd "$U/initramfs.cpio"
-		-append "console=$CONSOLE hugepages=4 panic=-1 e2e_plan=$plan"
+		-kernel "${KERNEL[$variant]}" -initrd "$U/initramfs.cpio"
+		-append "console=$CONSOLE hugepages=4 panic=-1 e2e_plan=$plan${APPEND:+ $APPEND}"
 		-drive "file=$DISK,format=raw,if=none,id=d0")
 	case "$ARCH" in
 	x86_64) args+=(-bios qboot.rom -accel "$ACCEL" -device virtio-blk-pci,drive=d0) ;;

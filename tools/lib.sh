@@ -275,7 +275,8 @@ kunit_exec_parse() {
 
 # The fragment of the arch's test kernel, for allnoconfig: the options
 # of the QEMU config kunit.py boots it with, our kunitconfigs and the e2e
-# kernel's options.  "make walk" builds it after every patch.
+# kernel's options.  build_test_kernel builds it; "make walk" after
+# every patch.
 test_fragment() { # ARCH
 	sed -n "/kconfig='''/,/'''/{s/.*kconfig='''//;s/'''.*//;/^$/d;p}" "$REPO/kunit/qemu/$1.py"
 	cat "$REPO/kunit/gup-series.kunitconfig"
@@ -295,6 +296,69 @@ config_unmet() {
 		git -C "$3" grep -q -E "^[[:space:]]*(menu)?config $sym\$" -- '*Kconfig*' || continue
 		printf '%s\n' "$o"
 	done
+}
+
+# build_test_kernel SRC BUILD: the arch's test kernel of tree SRC in BUILD:
+# allnoconfig with test_fragment, every option of which must come out
+# set, then the default targets (the image kunit.py and the e2e boot).
+# The one kernel serves KUnit (kunit.py exec), the e2e tests and the walk:
+# its objects are ccache hits across them.  Returns make's status.
+build_test_kernel() {
+	local src=$1 b=$2 unmet
+	mkdir -p "$b"
+	test_fragment "$ARCH" >"$b/test.fragment"
+	kmake "$src" "$b" -s KCONFIG_ALLCONFIG="$b/test.fragment" allnoconfig >"$b/config.log" 2>&1 ||
+		{ cat "$b/config.log" >&2; return 1; }
+	unmet=$(config_unmet "$b/test.fragment" "$b/.config" "$src" | tr '\n' ' ')
+	if [ -n "$unmet" ]; then
+		info "the test kernel's config lacks $unmet(dependencies not met on $ARCH): fix kunit/*.kunitconfig or tools/e2e/kernel*.config"
+		return 1
+	fi
+	kmake "$src" "$b" -s --jobs="$(nproc)"
+}
+
+# The image a test kernel boots from, in its build directory.
+arch_image() { # ARCH
+	case "$1" in
+	x86_64) echo arch/x86/boot/bzImage ;;
+	arm64) echo arch/arm64/boot/Image.gz ;;
+	s390) echo arch/s390/boot/bzImage ;;
+	*) die "unknown ARCH '$1' (use x86_64, arm64 or s390)" ;;
+	esac
+}
+
+# test_kernel SRC BUILD LABEL: the test kernel of SRC's HEAD in BUILD.
+# What decides it is the tree, the test fragment, the compilers and this
+# file (build_test_kernel): when they are those of the image in BUILD
+# (recorded at its build, image and .config untouched since) and SRC has
+# no uncommitted change, the build is skipped (it would be a no-op;
+# CACHE=0 builds anyway).  The build's output goes to BUILD/build.log.
+# Sets TEST_KERNEL_HOW ("reused ..." or "built ...") for the caller.
+test_kernel() {
+	local src=$1 b=$2 label=$3 key img id rc=0
+	img=$b/$(arch_image "$ARCH")
+	key=$(step_key "test-kernel $ARCH" "$(git -C "$src" rev-parse "HEAD^{tree}")" \
+		"$(test_fragment "$ARCH")" "$(toolchain_id)" @"$REPO/tools/lib.sh")
+	id() { cat "$img" "$b/.config" 2>/dev/null | sha1sum | cut -c1-40; }
+	if [ -f "$img" ] && [ -z "$(git -C "$src" status --porcelain --untracked-files=no)" ] &&
+	   [ "$(step_reused test-kernel "$key" || true)" = "$(id)" ]; then
+		TEST_KERNEL_HOW="reused: same tree, test fragment and compilers"
+		info "$label: $img ($TEST_KERNEL_HOW)"
+		return 0
+	fi
+	ccache --zero-stats >/dev/null
+	local t0=$SECONDS
+	heartbeat_start "building $label"
+	build_test_kernel "$src" "$b" >"$b/build.log" 2>&1 || rc=$?
+	heartbeat_stop
+	if [ "$rc" -ne 0 ] || [ ! -f "$img" ]; then
+		grep -E 'error|Error|lacks' "$b/build.log" | head -n 20 | sed 's/^/        /' >&2
+		info "$label: the build failed (log: $b/build.log)"
+		return 1
+	fi
+	step_record test-kernel "$key" "$(id)"
+	TEST_KERNEL_HOW="built in $((SECONDS - t0)) s (ccache $(ccache_stats))"
+	info "$label: $img ($TEST_KERNEL_HOW)"
 }
 
 # The worktree that "make walk" and "make without" build in, shared so

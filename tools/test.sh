@@ -36,7 +36,10 @@ stage_how() {
 	local l
 	case "$1" in
 	walk*) l=$(sed -n 's/.*steps (\([0-9]* reused, [0-9]* built\)).*/\1/p' "$2" | tail -n 1)
-	       echo "ran: ${l:-?}" ;;
+	       case "$l" in
+	       *" 0 built") echo "reused: ${l%%,*} steps, same trees, configs, compilers" ;;
+	       *) echo "ran: ${l:-?}" ;;
+	       esac ;;
 	check\ *) if grep -q "check [a-z0-9_]*: reused" "$2"; then
 			echo "reused: same base, series, walk verdict, configs, scripts, tools"
 		else
@@ -54,12 +57,8 @@ stage_how() {
 		fi ;;
 	checkpatch) l=$(sed -n 's/.* \([0-9]*\) verdict(s) reused.*/\1/p' "$2")
 		echo "ran: ${l:-0} of $(series_patches | wc -l) verdicts reused" ;;
-	kunit*) l=$(sed -n 's/^ *ccache: \(.*\)/\1/p' "$2" | tail -n 1)
-		if grep -q "build reused" "$2"; then
-			echo "booted (always); build reused: same tree, configs, compilers"
-		else
-			echo "built (ccache ${l:-?}), booted (always)"
-		fi ;;
+	kunit*) l=$(sed -n 's/^ *test kernel [a-z0-9_]*: .* (\(.*\))$/\1/p' "$2" | tail -n 1)
+		echo "test kernel ${l:-?}; booted (always)" ;;
 	e2e*) echo "booted (always); kernels: $(grep -c '(reused: same tree' "$2" || true) of 2 reused" ;;
 	*) echo "ran" ;;
 	esac
