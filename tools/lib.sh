@@ -336,6 +336,7 @@ arch_image() { # ARCH
 # Sets TEST_KERNEL_HOW ("reused ..." or "built ...") for the caller.
 test_kernel() {
 	local src=$1 b=$2 label=$3 key img id rc=0
+	mkdir -p "$b"
 	img=$b/$(arch_image "$ARCH")
 	key=$(step_key "test-kernel $ARCH" "$(git -C "$src" rev-parse "HEAD^{tree}")" \
 		"$(test_fragment "$ARCH")" "$(toolchain_id)" @"$REPO/tools/lib.sh")
