@@ -20,9 +20,10 @@
 #
 # make e2e boots the test kernels (lib.sh, build_test_kernel: the KUnit
 # suites' debug options, KASAN and lockdep among them, plus
-# tools/e2e/kernel*.config): patched is the very kernel "make kunit"
-# built and ran (build/<arch>), stock the same config of the stock tree,
-# in a worktree of its own.  KUnit is switched off on the command line.
+# tools/e2e/kernel*.config), the configuration "make walk" builds after
+# every patch: patched is the main tree's (build/test-<arch>), stock the
+# stock tree's, in a worktree of its own.  KUnit is switched off on the
+# command line.
 # make e2e-perf boots lean kernels instead (allnoconfig plus
 # tools/e2e/kernel.config and kernel-<arch>.config only, no debug
 # options that would weigh on the measured path), built in worktrees and
@@ -140,9 +141,9 @@ if [ "$MODE" = func ]; then
 	b=$(wt_build e2e-src-stock "test-$ARCH")
 	test_kernel "$SRC_STOCK" "$b" stock || die "e2e $ARCH: the stock test kernel does not build (log: $b/build.log)"
 	KERNEL[stock]=$b/$(arch_image "$ARCH")
-	test_kernel "$SRC_PATCHED" "$BUILD_ROOT/$ARCH" patched ||
-		die "e2e $ARCH: the patched test kernel does not build (log: $BUILD_ROOT/$ARCH/build.log)"
-	KERNEL[patched]=$BUILD_ROOT/$ARCH/$(arch_image "$ARCH")
+	test_kernel "$SRC_PATCHED" "$BUILD_ROOT/test-$ARCH" patched ||
+		die "e2e $ARCH: the patched test kernel does not build (log: $BUILD_ROOT/test-$ARCH/build.log)"
+	KERNEL[patched]=$BUILD_ROOT/test-$ARCH/$(arch_image "$ARCH")
 	APPEND=kunit.enable=0
 else
 	banner "e2e-perf $ARCH: lean kernels (stock: base + ${GUP_TEST_PATCH[0]%%-*}; patched: base + ${#PATCHES[@]} patches)"

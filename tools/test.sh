@@ -57,8 +57,12 @@ stage_how() {
 		fi ;;
 	checkpatch) l=$(sed -n 's/.* \([0-9]*\) verdict(s) reused.*/\1/p' "$2")
 		echo "ran: ${l:-0} of $(series_patches | wc -l) verdicts reused" ;;
-	kunit*) l=$(sed -n 's/^ *test kernel [a-z0-9_]*: .* (\(.*\))$/\1/p' "$2" | tail -n 1)
-		echo "test kernel ${l:-?}; booted (always)" ;;
+	kunit*) l=$(sed -n 's/^ *ccache: \(.*\)/\1/p' "$2" | tail -n 1)
+		if grep -q "build reused" "$2"; then
+			echo "booted (always); build reused: same tree, configs, compilers"
+		else
+			echo "built (ccache ${l:-?}), booted (always)"
+		fi ;;
 	e2e*) echo "booted (always); kernels: $(grep -c '(reused: same tree' "$2" || true) of 2 reused" ;;
 	*) echo "ran" ;;
 	esac

@@ -11,9 +11,7 @@ CONFIG_MODULES=y''',
 			   qemu_arch='s390x',
 			   kernel_path='arch/s390/boot/bzImage',
 			   # Huge pages for the hugetlb cases: one mapped page-cache page and
-			   # its unshared copy, with room to spare.  transparent_hugepage=always:
-			   # the THP cases fault huge pages in without madvise() (the test kernel
-			   # has the e2e kernel's THP default, madvise).
-			   kernel_command_line='console=ttyS0 hugepages=4 transparent_hugepage=always',
+			   # its unshared copy, with room to spare.
+			   kernel_command_line='console=ttyS0 hugepages=4',
 			   extra_qemu_params=['-machine', 's390-ccw-virtio', '-cpu', 'qemu',
 					      '-accel', 'tcg', '-smp', '2', '-m', '2048'])

@@ -12,11 +12,9 @@ CONFIG_SERIAL_8250_CONSOLE=y''',
 			   qemu_arch='x86_64',
 			   kernel_path='arch/x86/boot/bzImage',
 			   # Huge pages for the hugetlb cases: one mapped page-cache page and
-			   # its unshared copy, with room to spare.  transparent_hugepage=always:
-			   # the THP cases fault huge pages in without madvise() (the test kernel
-			   # has the e2e kernel's THP default, madvise).  vivid.allocators=1: dma_buf_mmap
+			   # its unshared copy, with room to spare.  vivid.allocators=1: dma_buf_mmap
 			   # exports a videobuf2-dma-contig buffer from vivid.
-			   kernel_command_line='console=ttyS0 hugepages=4 transparent_hugepage=always vivid.allocators=1',
+			   kernel_command_line='console=ttyS0 hugepages=4 vivid.allocators=1',
 			   extra_qemu_params=['-bios', 'qboot.rom',
 					      '-accel', os.environ.get('GUP_QEMU_ACCEL', 'tcg'),
 					      '-smp', '2', '-m', '2048'])
