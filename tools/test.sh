@@ -37,7 +37,7 @@ stage_how() {
 	case "$1" in
 	walk*) l=$(sed -n 's/.*steps (\([0-9]* reused, [0-9]* built\)).*/\1/p' "$2" | tail -n 1)
 	       case "$l" in
-	       *" 0 built") echo "reused: ${l%%,*} steps, same trees, configs, compilers" ;;
+	       *" 0 built") echo "reused: all ${l%% *} steps, same trees, configs, compilers" ;;
 	       *) echo "ran: ${l:-?}" ;;
 	       esac ;;
 	check\ *) if grep -q "check [a-z0-9_]*: reused" "$2"; then
