@@ -7,7 +7,7 @@
 #   BASE_REF=<rev>           with KERNEL_DIR: the base to apply the series on
 #   FORCE=1                  accept another kernel version, or drop unrefreshed commits
 #   CACHE_DIR=/path          where the Debian tree, build dirs and ccache live
-#   DROP="0014 0015"         for "make without": the patches to leave out
+#   DROP="0013 0014"         for "make without": the patches to leave out
 #   ROUNDS=5                 for "make e2e-perf": boots of each kernel
 #   PERF_CLOCK=icount|wall   for "make e2e-perf": instruction count or TCG wall clock
 #   BOOTS=20                 for "make kunit-boots": boots of the built KUnit kernel
