@@ -89,7 +89,12 @@ def func(args):
             obs, reps = runs[variant][0].get(name), runs[variant][1].get(name, [])
             if reps:
                 details += ['    %s %s: %s' % (variant, name, r) for r in reps]
-            if obs is not None and obs.startswith('skip:'):
+            if exp == 'notrun':
+                # Not run on this kernel on purpose (it would crash it).
+                cell_ok = (obs or '').startswith('skip:') and not reps
+                skip = '%s %s' % (variant, (obs or 'missing')[5:])
+                obs = 'not run'
+            elif obs is not None and obs.startswith('skip:'):
                 skip, cell_ok = obs[5:], not reps
             elif exp == 'oops':
                 # The kernel is expected to report a bug in this test
