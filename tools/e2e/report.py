@@ -92,7 +92,7 @@ def func(args):
             if exp == 'notrun':
                 # Not run on this kernel on purpose (it would crash it).
                 cell_ok = (obs or '').startswith('skip:') and not reps
-                skip = '%s %s' % (variant, (obs or 'missing')[5:])
+                skip = (obs or 'skip:missing')[5:]
                 obs = 'not run'
             elif obs is not None and obs.startswith('skip:'):
                 skip, cell_ok = obs[5:], not reps
