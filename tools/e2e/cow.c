@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cow KIND ENTRY: is a read-only long-term pin coherent with what the
- * process maps?  Map KIND (ext4-private: a MAP_PRIVATE file mapping;
+ * cow KIND ENTRY [fork]: is a read-only long-term pin coherent with what
+ * the process maps?  Map KIND (ext4-private: a MAP_PRIVATE file mapping;
  * anon-zeropage: anonymous memory only read so far; anon: written
  * anonymous memory), read every page, take a read-only long-term pin
  * through gup_test (ENTRY slow or fast), write new data through the
  * mapping, and read the pinned pages.
  *
+ * With "fork", the process forks after pinning; the child checks that
+ * it sees the old data, writes its own and exits; the pin must not see
+ * the child's write, and must see the parent's.
+ *
  * Prints "coherent" when the pin sees the new data, "stale" when it
- * still sees the old, or the error of the pin.
+ * still sees the old, "child-leak" when it saw the child's write,
+ * "child-wrong" when the child did not see what it should, or the
+ * error of the pin.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -16,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "e2e.h"
 #include "gup_test.h"
@@ -30,6 +38,46 @@ static int all(const char *p, size_t n, char c)
 	return 1;
 }
 
+/*
+ * Fork; the child must see @old, and its write must stay its own: the
+ * pin, read through gup_test, still holds @old after the child is gone.
+ * Returns non-zero, having printed the verdict, when that fails.
+ */
+static int fork_child(struct e2e_map *m, char old, int gup)
+{
+	char *pinned = malloc(m->size);
+	__u64 dst = (uintptr_t)pinned;
+	int status;
+	pid_t pid;
+
+	if (!pinned)
+		e2e_setup_fail("malloc");
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		e2e_setup_fail("fork");
+	if (!pid) {
+		int ok = all(m->addr, m->size, old);
+
+		memset(m->addr, 'C', m->size);
+		_exit(ok && all(m->addr, m->size, 'C') ? 0 : 1);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		e2e_setup_fail("waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		printf("child-wrong\n");
+		return 1;
+	}
+	if (ioctl(gup, PIN_LONGTERM_TEST_READ, &dst))
+		e2e_setup_fail("PIN_LONGTERM_TEST_READ");
+	if (!all(pinned, m->size, old)) {
+		printf("child-leak\n");
+		return 1;
+	}
+	free(pinned);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct pin_longterm_test args;
@@ -37,8 +85,10 @@ int main(int argc, char **argv)
 	char old = 'F', *copy;
 	int gup;
 
-	if (argc != 3 || (strcmp(argv[2], "slow") && strcmp(argv[2], "fast"))) {
-		fprintf(stderr, "usage: cow KIND slow|fast\n");
+	if (argc < 3 || argc > 4 ||
+	    (strcmp(argv[2], "slow") && strcmp(argv[2], "fast")) ||
+	    (argc == 4 && strcmp(argv[3], "fork"))) {
+		fprintf(stderr, "usage: cow KIND slow|fast [fork]\n");
 		return 2;
 	}
 	gup = e2e_gup_test_fd();
@@ -59,6 +109,8 @@ int main(int argc, char **argv)
 		printf("%s\n", e2e_errname(errno));
 		return 0;
 	}
+	if (argc == 4 && fork_child(&m, old, gup))
+		return 0;
 	memset(m.addr, 'N', m.size);
 	copy = e2e_pin_read_stop(gup, m.size);
 
