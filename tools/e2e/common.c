@@ -176,7 +176,7 @@ int e2e_gup_test_fd(void)
 	return fd;
 }
 
-char *e2e_pin_read_stop(int gup, size_t size)
+char *e2e_pin_read(int gup, size_t size)
 {
 	char *copy = malloc(size);
 	__u64 dst = (uintptr_t)copy;
@@ -185,6 +185,13 @@ char *e2e_pin_read_stop(int gup, size_t size)
 		e2e_setup_fail("malloc");
 	if (ioctl(gup, PIN_LONGTERM_TEST_READ, &dst))
 		e2e_setup_fail("PIN_LONGTERM_TEST_READ");
+	return copy;
+}
+
+char *e2e_pin_read_stop(int gup, size_t size)
+{
+	char *copy = e2e_pin_read(gup, size);
+
 	if (ioctl(gup, PIN_LONGTERM_TEST_STOP))
 		e2e_setup_fail("PIN_LONGTERM_TEST_STOP");
 	return copy;

@@ -45,13 +45,10 @@ static int all(const char *p, size_t n, char c)
  */
 static int fork_child(struct e2e_map *m, char old, int gup)
 {
-	char *pinned = malloc(m->size);
-	__u64 dst = (uintptr_t)pinned;
+	char *pinned;
 	int status;
 	pid_t pid;
 
-	if (!pinned)
-		e2e_setup_fail("malloc");
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0)
@@ -68,8 +65,7 @@ static int fork_child(struct e2e_map *m, char old, int gup)
 		printf("child-wrong\n");
 		return 1;
 	}
-	if (ioctl(gup, PIN_LONGTERM_TEST_READ, &dst))
-		e2e_setup_fail("PIN_LONGTERM_TEST_READ");
+	pinned = e2e_pin_read(gup, m->size);
 	if (!all(pinned, m->size, old)) {
 		printf("child-leak\n");
 		return 1;

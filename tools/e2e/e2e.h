@@ -57,9 +57,11 @@ int e2e_gup_test_fd(void);
 
 /*
  * With a PIN_LONGTERM_TEST_START pin of @size bytes held on @gup: read
- * the pinned pages' contents (malloc()ed, for the caller to free), then
- * unpin.  A failure of either ioctl is a setup failure.
+ * the pinned pages' contents (malloc()ed, for the caller to free), and
+ * keep the pin (e2e_pin_read()) or unpin (e2e_pin_read_stop()).  A
+ * failure of an ioctl is a setup failure.
  */
+char *e2e_pin_read(int gup, size_t size);
 char *e2e_pin_read_stop(int gup, size_t size);
 
 /* Register [addr, addr + size) as an io_uring fixed buffer: 0 or -errno. */
