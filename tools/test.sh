@@ -113,20 +113,6 @@ need quilt patch
 stage quilt "the series does not apply with quilt, or gives another tree than git am" \
 	"$REPO/tools/quilt-check.sh" "$DIR" "$BASE" "$WORK_BRANCH"
 
-# Patches held back until their preconditions hold (patches/held/README)
-# must keep applying on top of the series.
-held=("$REPO"/patches/held/*.patch)
-if [ -e "${held[0]}" ]; then
-	banner "test: held patches still apply on top of the series"
-	for p in "${held[@]}"; do
-		if git -C "$DIR" apply --check "$p"; then
-			info "applies: ${p#"$REPO"/}"
-		else
-			failures+=("held: ${p#"$REPO"/} no longer applies on top of the series")
-		fi
-	done
-fi
-
 banner "test: the KTAP cut on a console with kernel messages inside the KTAP output"
 stage "ktap cut" "tools/ktap.py does not fix the parse of tools/ktap-test/console.log (see above)" \
 	"$REPO/tools/ktap-test/run.sh" "$DIR"
