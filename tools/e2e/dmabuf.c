@@ -13,8 +13,18 @@
  *   touch    write the whole mapping, unmap it and release the buffer
  *            (6.1's udmabuf maps hugetlb subpages as if they were
  *            ordinary pages, which the kernel does not survive)
+ *   fork     fork(): the child's mapping must be the same memory (the
+ *            child reads the parent's data and the parent then reads
+ *            the child's), "separate" otherwise
+ *   private-ro  a private read-only mapping: "ok" if it shows the
+ *            buffer and mprotect() cannot make it writable, "writable"
+ *            if mprotect() can, or the error of mmap()
+ *   release  close every descriptor, so that only the mapping keeps the
+ *            buffer, write and read through the mapping, unmap it: the
+ *            buffer is released then, and a use-after-free is KASAN's
+ *            to report
  *
- * The last four print "ok" or the error.
+ * odirect, uring, pin, touch, fork and release print "ok" or the error.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,6 +35,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <linux/dma-heap.h>
 #include <linux/udmabuf.h>
 
@@ -57,6 +68,9 @@ static int udmabuf_export(size_t size, int hugetlb)
 	buf = ioctl(dev, UDMABUF_CREATE, &create);
 	if (buf < 0)
 		e2e_setup_fail("UDMABUF_CREATE");
+	/* The buffer holds the memfd's pages: only its descriptor is kept. */
+	close(memfd);
+	close(dev);
 	return buf;
 }
 
@@ -73,6 +87,7 @@ static int heap_export(size_t size)
 	alloc.fd_flags = O_RDWR | O_CLOEXEC;
 	if (ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &alloc))
 		e2e_setup_fail("DMA_HEAP_IOCTL_ALLOC");
+	close(heap);
 	return alloc.fd;
 }
 
@@ -128,6 +143,57 @@ static const char *gup_pin(void *addr, size_t size)
 	return "ok";
 }
 
+static const char *forked(char *addr, size_t size)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		e2e_setup_fail("fork");
+	if (!pid) {
+		/* The parent wrote 'W' everywhere before forking. */
+		if (addr[0] != 'W' || addr[size - 1] != 'W')
+			_exit(1);
+		memset(addr, 'C', size);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		e2e_setup_fail("waitpid");
+	if (!WIFEXITED(status))
+		return "child-killed";
+	if (WEXITSTATUS(status))
+		return "separate";
+	return addr[0] == 'C' && addr[size - 1] == 'C' ? "ok" : "separate";
+}
+
+static const char *private_ro(int buf, size_t size)
+{
+	char *ro;
+
+	ro = mmap(NULL, size, PROT_READ, MAP_PRIVATE, buf, 0);
+	if (ro == MAP_FAILED)
+		return e2e_errname(errno);
+	/* The shared mapping wrote 'W' everywhere. */
+	if (ro[0] != 'W' || ro[size - 1] != 'W')
+		return "wrong-data";
+	if (!mprotect(ro, size, PROT_READ | PROT_WRITE))
+		return "writable";
+	return errno == EACCES ? "ok" : e2e_errname(errno);
+}
+
+static const char *released(char *addr, size_t size, int buf)
+{
+	if (close(buf))
+		e2e_setup_fail("close");
+	memset(addr, 'R', size);
+	if (addr[0] != 'R' || addr[size - 1] != 'R')
+		return "lost-writes";
+	if (munmap(addr, size))
+		e2e_setup_fail("munmap");
+	return "ok";
+}
+
 int main(int argc, char **argv)
 {
 	size_t size;
@@ -135,7 +201,7 @@ int main(int argc, char **argv)
 	int buf, ret;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: dmabuf udmabuf|udmabuf-hugetlb|system-heap vmflags|odirect|uring|pin|touch\n");
+		fprintf(stderr, "usage: dmabuf udmabuf|udmabuf-hugetlb|system-heap vmflags|odirect|uring|pin|touch|fork|private-ro|release\n");
 		return 2;
 	}
 	size = NR_PAGES * page_size;
@@ -170,6 +236,12 @@ int main(int argc, char **argv)
 		if (munmap(addr, size) || close(buf))
 			e2e_setup_fail("release");
 		printf("ok\n");
+	} else if (!strcmp(argv[2], "fork")) {
+		printf("%s\n", forked(addr, size));
+	} else if (!strcmp(argv[2], "private-ro")) {
+		printf("%s\n", private_ro(buf, size));
+	} else if (!strcmp(argv[2], "release")) {
+		printf("%s\n", released(addr, size, buf));
 	} else {
 		return 2;
 	}
