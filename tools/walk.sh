@@ -43,6 +43,7 @@ declare -A how
 while read -r file what; do
 	[ "$what" = kunit ] || how[$file]=$what
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$MAP")
+MAP_DRIVERS=$(for f in "${!how[@]}"; do printf '%s %s\n' "$f" "${how[$f]}"; done | sort)
 
 # checkout_keeping_comment_mtimes REV: check the worktree out at REV; a
 # header that changes only in comments and white space gets its mtime
@@ -78,10 +79,12 @@ TOOLCHAIN=$(toolchain_id)
 for c in $(git -C "$DIR" rev-list --reverse "$BASE..$WORK_BRANCH"); do
 	n=$((n + 1))
 	subject=$(git -C "$DIR" log -1 --format=%s "$c" | cut -c1-56)
-	# What decides this step: its tree, the configs, the file map, the
-	# compilers and this script.  A recorded pass of the same is reused.
+	# What decides this step: its tree, the configs, the driver files of
+	# the file map (not its comments, nor the files the KUnit kernel
+	# builds, which the walk leaves to the test kernel), the compilers
+	# and this script.  A recorded pass of the same is reused.
 	key=$(step_key "walk $ARCH" "$(git -C "$DIR" rev-parse "$c^{tree}")" \
-		@"$CONFIG" @"$FRAGMENT" @"$MAP" @"$REPO/tools/walk.sh" "$TOOLCHAIN")
+		@"$CONFIG" @"$FRAGMENT" "$MAP_DRIVERS" @"$REPO/tools/walk.sh" "$TOOLCHAIN")
 	if rec=$(step_reused walk "$key"); then
 		read -r k_s d_s nob rest <<<"$rec"
 		read -r -a unbuildable <<<"$rest"

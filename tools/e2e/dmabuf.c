@@ -19,6 +19,10 @@
  *   private-ro  a private read-only mapping: "ok" if it shows the
  *            buffer and mprotect() cannot make it writable, "writable"
  *            if mprotect() can, or the error of mmap()
+ *   grow     mremap() the mapping one page larger and touch that page:
+ *            "EFAULT" when mremap() refuses (VM_DONTEXPAND), "SIGBUS"
+ *            when the exporter's fault handler refuses the page past
+ *            its end, "ok" if the page could be touched
  *   release  close every descriptor, so that only the mapping keeps the
  *            buffer, write and read through the mapping, unmap it: the
  *            buffer is released then, and a use-after-free is KASAN's
@@ -29,6 +33,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +188,28 @@ static const char *private_ro(int buf, size_t size)
 	return errno == EACCES ? "ok" : e2e_errname(errno);
 }
 
+static sigjmp_buf bus_jmp;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(bus_jmp, 1);
+}
+
+static const char *grown(char *addr, size_t size)
+{
+	volatile char *big;
+
+	big = mremap(addr, size, size + page_size, MREMAP_MAYMOVE);
+	if (big == MAP_FAILED)
+		return e2e_errname(errno);
+	signal(SIGBUS, on_sigbus);
+	if (sigsetjmp(bus_jmp, 1))
+		return "SIGBUS";
+	big[size] = 'G';
+	return "ok";
+}
+
 static const char *released(char *addr, size_t size, int buf)
 {
 	if (close(buf))
@@ -201,7 +229,7 @@ int main(int argc, char **argv)
 	int buf, ret;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: dmabuf udmabuf|udmabuf-hugetlb|system-heap vmflags|odirect|uring|pin|touch|fork|private-ro|release\n");
+		fprintf(stderr, "usage: dmabuf udmabuf|udmabuf-hugetlb|system-heap vmflags|odirect|uring|pin|touch|fork|private-ro|grow|release\n");
 		return 2;
 	}
 	size = NR_PAGES * page_size;
@@ -240,6 +268,8 @@ int main(int argc, char **argv)
 		printf("%s\n", forked(addr, size));
 	} else if (!strcmp(argv[2], "private-ro")) {
 		printf("%s\n", private_ro(buf, size));
+	} else if (!strcmp(argv[2], "grow")) {
+		printf("%s\n", grown(addr, size));
 	} else if (!strcmp(argv[2], "release")) {
 		printf("%s\n", released(addr, size, buf));
 	} else {
