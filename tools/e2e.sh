@@ -162,7 +162,7 @@ mkdir -p "$U"
 CFLAGS=(-static -O2 -Wall -Wextra -Werror -I"$SRC_PATCHED/mm")
 "${CROSS}gcc" "${CFLAGS[@]}" -o "$U/init" "$E2E/init.c" ||
 	die "e2e: building init for $ARCH failed"
-PROGS=(pin cow uring dmabuf bench)
+PROGS=(pin cow uring dmabuf uffd ksm bench)
 for p in "${PROGS[@]}"; do
 	"${CROSS}gcc" "${CFLAGS[@]}" -o "$U/$p" "$E2E/$p.c" "$E2E/common.c" ||
 		die "e2e: building $p for $ARCH failed"
