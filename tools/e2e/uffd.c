@@ -5,18 +5,33 @@
  * or hugetlb (MAP_PRIVATE anonymous huge pages); the memory is written
  * first, so that it is mapped.
  *
- * fork      The userfaultfd has no UFFD_FEATURE_EVENT_FORK: the child's
- *           mapping has no uffd-wp, so its page must not be marked
- *           write-protected in its /proc/self/pagemap, and its first
- *           write must complete.  Prints "ok", "wp-bit" (the write
- *           completed, the bit was there), or "hang" (the write had not
- *           completed after HANG_SECONDS: the child is killed).
- * pin-fork  With EVENT_FORK (a thread of the parent reads the fork
- *           event), after a writable long-term pin through gup_test:
- *           fork copies the pinned page for the child at once; the copy
- *           must stay write-protected in the child.  Prints "protected",
- *           "unprotected", or "not-copied" when the child maps the
- *           parent's page (then the case tested nothing).
+ * fork        The userfaultfd has no UFFD_FEATURE_EVENT_FORK: the child's
+ *             mapping has no uffd-wp, so its page must not be marked
+ *             write-protected in its /proc/self/pagemap, and its first
+ *             write must complete.  Prints "ok", "wp-bit" (the write
+ *             completed, the bit was there), or "hang" (the write had
+ *             not completed after HANG_SECONDS: the child was killed).
+ * event-lost  With EVENT_FORK, and the userfaultfd handed (SCM_RIGHTS)
+ *             to a monitor process that holds the only reference and
+ *             exits without reading the fork event: the child's context
+ *             is dropped, so its page must not stay write-protected.
+ *             Prints what "fork" prints.
+ * event-read  The same with a monitor that reads the fork event and
+ *             waits for a write fault on the child's userfaultfd: the
+ *             child keeps its protection and its write is a userfault,
+ *             which the monitor resolves.  Prints "trapped",
+ *             "not-trapped" (the write went through), or "hang".
+ * pin-fork    event-read after a writable long-term pin through
+ *             gup_test: fork copies the pinned page for the child at
+ *             once, and the copy must stay write-protected.  Prints what
+ *             event-read prints, or "not-copied" when the child maps the
+ *             parent's page (then the case tested nothing).
+ *
+ * unprotect   KIND shmem only (a MAP_SHARED memfd page): with soft-dirty
+ *             tracking restarted (clear_refs 4), protect the page with
+ *             uffd-wp, unprotect it, write it: the write must still be
+ *             seen, i.e. the page must be soft-dirty in pagemap.  Prints
+ *             "soft-dirty" or "clean".
  *
  * uffd-wp exists on x86_64 only in 6.1 (HAVE_ARCH_USERFAULTFD_WP): on
  * other architectures the program skips, saying so.
@@ -24,14 +39,15 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -43,6 +59,7 @@
 
 #define HANG_SECONDS	10
 #define PM_PFN_MASK	((1ULL << 55) - 1)
+#define PM_SOFT_DIRTY	(1ULL << 55)
 #define PM_UFFD_WP	(1ULL << 57)
 #define PM_PRESENT	(1ULL << 63)
 
@@ -93,16 +110,91 @@ static void uffd_protect(int fd, void *addr, size_t size)
 		e2e_setup_fail("UFFDIO_WRITEPROTECT");
 }
 
-/* Reads the parent's fork event, without which fork() does not return. */
-static void *monitor(void *arg)
-{
-	struct uffd_msg msg;
-	int fd = *(int *)arg;
+/* What the monitor process needs: the range, and what to do. */
+struct monitor_job {
+	uint64_t addr, size;
+	int read_event;
+};
 
-	while (read(fd, &msg, sizeof(msg)) == sizeof(msg))
-		if (msg.event == UFFD_EVENT_FORK)
-			break;
-	return NULL;
+static void send_fd(int sock, int fd, struct monitor_job *job)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = job, .iov_len = sizeof(*job) };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	if (sendmsg(sock, &mh, 0) != sizeof(*job))
+		e2e_setup_fail("sendmsg");
+}
+
+static int recv_fd(int sock, struct monitor_job *job)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = job, .iov_len = sizeof(*job) };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	int fd;
+
+	if (recvmsg(sock, &mh, 0) != sizeof(*job))
+		return -1;
+	c = CMSG_FIRSTHDR(&mh);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+/*
+ * The monitor: receive the parent's userfaultfd and wait for the fork
+ * event.  Without read_event, exit without reading it (the only
+ * reference goes).  With it, read it, wait for the child's write fault
+ * on the child's userfaultfd, report it (one byte: 'T' trapped, 'N' no
+ * fault) and resolve it.
+ */
+static void monitor_process(int sock)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	struct uffdio_writeprotect wp = { 0 };
+	struct monitor_job job;
+	struct uffd_msg msg;
+	char verdict = 'N';
+	int fd, child;
+
+	fd = recv_fd(sock, &job);
+	if (fd < 0)
+		_exit(1);
+	pfd.fd = fd;
+	if (poll(&pfd, 1, HANG_SECONDS * 1000) != 1)
+		_exit(1);
+	if (!job.read_event)
+		_exit(0);
+	if (read(fd, &msg, sizeof(msg)) != sizeof(msg) ||
+	    msg.event != UFFD_EVENT_FORK)
+		_exit(1);
+	child = msg.arg.fork.ufd;
+	pfd.fd = child;
+	if (poll(&pfd, 1, HANG_SECONDS * 1000) == 1 &&
+	    read(child, &msg, sizeof(msg)) == sizeof(msg) &&
+	    msg.event == UFFD_EVENT_PAGEFAULT &&
+	    (msg.arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP))
+		verdict = 'T';
+	if (write(sock, &verdict, 1) != 1)
+		_exit(1);
+	/* Let the child's write go through. */
+	wp.range.start = job.addr;
+	wp.range.len = job.size;
+	ioctl(child, UFFDIO_WRITEPROTECT, &wp);
+	_exit(0);
 }
 
 /* Fork, let the child run @fn, and return its verdict (-1: timeout). */
@@ -149,28 +241,101 @@ static int child_pin_fork(char *addr, uint64_t pfn)
 		return CHILD_PAGEMAP;
 	if ((ent & PM_PFN_MASK) == pfn)
 		return CHILD_NOT_COPIED;
-	return ent & PM_UFFD_WP ? CHILD_OK : CHILD_NO_WP_BIT;
+	return child_fork(addr, pfn);
+}
+
+/* The unprotect case: does the write after uffd-wp is lifted count? */
+static void unprotect(void)
+{
+	struct uffdio_writeprotect wp = { 0 };
+	int fd = memfd_create("e2e", 0), uffd, cr;
+	char *addr;
+
+	if (fd < 0 || ftruncate(fd, page_size))
+		e2e_setup_fail("memfd");
+	addr = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (addr == MAP_FAILED)
+		e2e_setup_fail("mmap");
+	*(volatile char *)addr = 'S';
+	cr = open("/proc/self/clear_refs", O_WRONLY);
+	if (cr < 0 || write(cr, "4", 1) != 1)
+		e2e_setup_fail("clear_refs");
+	close(cr);
+	if (pagemap(addr) & PM_SOFT_DIRTY)
+		e2e_setup_fail("still-soft-dirty");
+	uffd = uffd_open(0);
+	uffd_protect(uffd, addr, page_size);
+	wp.range.start = (uintptr_t)addr;
+	wp.range.len = page_size;
+	if (ioctl(uffd, UFFDIO_WRITEPROTECT, &wp))
+		e2e_setup_fail("UFFDIO_WRITEPROTECT-off");
+	*(volatile char *)addr = 'W';
+	printf("%s\n", pagemap(addr) & PM_SOFT_DIRTY ? "soft-dirty" : "clean");
+	exit(0);
+}
+
+static const char *fork_verdict(int ret)
+{
+	return ret < 0 ? "hang" : ret == CHILD_OK ? "ok" :
+	       ret == CHILD_WP_BIT ? "wp-bit" : "child-pagemap";
+}
+
+static const char *trap_verdict(int ret, char verdict)
+{
+	if (ret < 0)
+		return "hang";
+	if (ret == CHILD_NOT_COPIED)
+		return "not-copied";
+	if (ret == CHILD_PAGEMAP)
+		return "child-pagemap";
+	if (verdict != 'T')
+		return "not-trapped";
+	return ret == CHILD_WP_BIT ? "trapped" : "trapped-without-bit";
 }
 
 int main(int argc, char **argv)
 {
 	struct pin_longterm_test args = { 0 };
-	int pin_fork, uffd, gup = -1, ret, hugetlb;
+	int pin_fork, event, uffd, gup = -1, ret, hugetlb, sock[2], status;
 	size_t size = page_size;
+	struct monitor_job job;
 	struct utsname u;
-	pthread_t thread;
+	char verdict = 0;
+	pid_t mon = -1;
 	uint64_t pfn;
 	char *addr;
 
+	if (argc == 3 && !strcmp(argv[1], "shmem") && !strcmp(argv[2], "unprotect")) {
+		if (uname(&u) || strcmp(u.machine, "x86_64"))
+			e2e_skip("uffd-wp is x86_64-only in 6.1 (HAVE_ARCH_USERFAULTFD_WP)");
+		unprotect();
+	}
 	if (argc != 3 || (strcmp(argv[1], "anon") && strcmp(argv[1], "hugetlb")) ||
-	    (strcmp(argv[2], "fork") && strcmp(argv[2], "pin-fork"))) {
-		fprintf(stderr, "usage: uffd anon|hugetlb fork|pin-fork\n");
+	    (strcmp(argv[2], "fork") && strcmp(argv[2], "pin-fork") &&
+	     strcmp(argv[2], "event-lost") && strcmp(argv[2], "event-read"))) {
+		fprintf(stderr, "usage: uffd anon|hugetlb fork|event-lost|event-read|pin-fork\n"
+			"       uffd shmem unprotect\n");
 		return 2;
 	}
 	hugetlb = !strcmp(argv[1], "hugetlb");
 	pin_fork = !strcmp(argv[2], "pin-fork");
+	event = strcmp(argv[2], "fork");
 	if (uname(&u) || strcmp(u.machine, "x86_64"))
 		e2e_skip("uffd-wp is x86_64-only in 6.1 (HAVE_ARCH_USERFAULTFD_WP)");
+	if (event) {
+		/* The monitor, forked before there is anything to copy. */
+		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sock))
+			e2e_setup_fail("socketpair");
+		fflush(stdout);
+		mon = fork();
+		if (mon < 0)
+			e2e_setup_fail("fork-monitor");
+		if (!mon) {
+			close(sock[0]);
+			monitor_process(sock[1]);
+		}
+		close(sock[1]);
+	}
 
 	if (hugetlb) {
 		size = e2e_hugepage_size();
@@ -195,26 +360,35 @@ int main(int argc, char **argv)
 			e2e_setup_fail("PIN_LONGTERM_TEST_START");
 	}
 	pfn = pagemap(addr) & PM_PFN_MASK;
-	uffd = uffd_open(pin_fork ? UFFD_FEATURE_EVENT_FORK : 0);
+	uffd = uffd_open(event ? UFFD_FEATURE_EVENT_FORK : 0);
 	uffd_protect(uffd, addr, size);
 	if (!(pagemap(addr) & PM_UFFD_WP))
 		e2e_setup_fail("parent-not-protected");
 
-	if (!pin_fork) {
-		ret = run_child(child_fork, addr, pfn);
-		printf("%s\n", ret < 0 ? "hang" : ret == CHILD_OK ? "ok" :
-		       ret == CHILD_WP_BIT ? "wp-bit" : "child-pagemap");
+	if (!event) {
+		printf("%s\n", fork_verdict(run_child(child_fork, addr, pfn)));
 		return 0;
 	}
 
-	if (pthread_create(&thread, NULL, monitor, &uffd))
-		e2e_setup_fail("pthread_create");
-	ret = run_child(child_pin_fork, addr, pfn);
-	pthread_join(thread, NULL);
-	if (ioctl(gup, PIN_LONGTERM_TEST_STOP))
+	job.addr = (uintptr_t)addr;
+	job.size = size;
+	job.read_event = strcmp(argv[2], "event-lost");
+	send_fd(sock[0], uffd, &job);
+	close(uffd);	/* the monitor holds the only reference now */
+	ret = run_child(pin_fork ? child_pin_fork : child_fork, addr, pfn);
+	if (waitpid(mon, &status, 0) != mon || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		errno = 0;
+		e2e_setup_fail("monitor");
+	}
+	if (pin_fork && ioctl(gup, PIN_LONGTERM_TEST_STOP))
 		e2e_setup_fail("PIN_LONGTERM_TEST_STOP");
-	printf("%s\n", ret < 0 ? "hang" : ret == CHILD_OK ? "protected" :
-	       ret == CHILD_NO_WP_BIT ? "unprotected" :
-	       ret == CHILD_NOT_COPIED ? "not-copied" : "child-pagemap");
+	if (!job.read_event) {
+		printf("%s\n", fork_verdict(ret));
+		return 0;
+	}
+	if (read(sock[0], &verdict, 1) != 1)
+		e2e_setup_fail("monitor-verdict");
+	printf("%s\n", trap_verdict(ret, verdict));
 	return 0;
 }
