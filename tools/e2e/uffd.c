@@ -11,8 +11,8 @@
  *             write must complete.  Prints "ok", "wp-bit" (the write
  *             completed, the bit was there), or "hang" (the write had
  *             not completed after HANG_SECONDS: the child was killed).
- * event-lost  With EVENT_FORK, and the userfaultfd handed (SCM_RIGHTS)
- *             to a monitor process that holds the only reference and
+ * event-lost  With EVENT_FORK, and the userfaultfd taken (pidfd_getfd())
+ *             by a monitor process that then holds the only reference and
  *             exits without reading the fork event: the child's context
  *             is dropped, so its page must not stay write-protected.
  *             Prints what "fork" prints.
@@ -47,7 +47,6 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -84,7 +83,8 @@ static uint64_t pagemap(void *addr)
 static int uffd_open(uint64_t features)
 {
 	struct uffdio_api api = { .api = UFFD_API, .features = features };
-	int fd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	/* Non-blocking: poll() reports only an error on a blocking one. */
+	int fd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
 		e2e_setup_fail("userfaultfd");
@@ -110,58 +110,56 @@ static void uffd_protect(int fd, void *addr, size_t size)
 		e2e_setup_fail("UFFDIO_WRITEPROTECT");
 }
 
-/* What the monitor process needs: the range, and what to do. */
+/*
+ * What the monitor process needs: the range, what to do, and the number
+ * of the parent's userfaultfd, which it takes with pidfd_getfd() (the
+ * e2e kernel has no sockets to pass it with SCM_RIGHTS).
+ */
 struct monitor_job {
 	uint64_t addr, size;
-	int read_event;
+	int read_event, fd;
 };
 
-static void send_fd(int sock, int fd, struct monitor_job *job)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = job, .iov_len = sizeof(*job) };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+/* The parent's end: pipes to[1] (jobs) and from[0] (replies). */
+static int to_mon[2], from_mon[2];
 
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	if (sendmsg(sock, &mh, 0) != sizeof(*job))
-		e2e_setup_fail("sendmsg");
+static void send_fd(int fd, struct monitor_job *job)
+{
+	char ack;
+
+	job->fd = fd;
+	if (write(to_mon[1], job, sizeof(*job)) != sizeof(*job))
+		e2e_setup_fail("write-job");
+	if (read(from_mon[0], &ack, 1) != 1 || ack != 'G') {
+		errno = 0;
+		e2e_setup_fail("monitor-pidfd_getfd");
+	}
 }
 
-static int recv_fd(int sock, struct monitor_job *job)
+static int recv_fd(struct monitor_job *job)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = job, .iov_len = sizeof(*job) };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c;
-	int fd;
+	int pidfd, fd;
 
-	if (recvmsg(sock, &mh, 0) != sizeof(*job))
+	if (read(to_mon[0], job, sizeof(*job)) != sizeof(*job))
 		return -1;
-	c = CMSG_FIRSTHDR(&mh);
-	if (!c || c->cmsg_type != SCM_RIGHTS)
+	pidfd = syscall(__NR_pidfd_open, getppid(), 0);
+	if (pidfd < 0)
 		return -1;
-	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	fd = syscall(__NR_pidfd_getfd, pidfd, job->fd, 0);
+	close(pidfd);
+	if (fd >= 0 && write(from_mon[1], "G", 1) != 1)
+		return -1;
 	return fd;
 }
 
 /*
- * The monitor: receive the parent's userfaultfd and wait for the fork
+ * The monitor: take the parent's userfaultfd and wait for the fork
  * event.  Without read_event, exit without reading it (the only
  * reference goes).  With it, read it, wait for the child's write fault
  * on the child's userfaultfd, report it (one byte: 'T' trapped, 'N' no
  * fault) and resolve it.
  */
-static void monitor_process(int sock)
+static void monitor_process(void)
 {
 	struct pollfd pfd = { .events = POLLIN };
 	struct uffdio_writeprotect wp = { 0 };
@@ -170,11 +168,11 @@ static void monitor_process(int sock)
 	char verdict = 'N';
 	int fd, child;
 
-	fd = recv_fd(sock, &job);
+	fd = recv_fd(&job);
 	if (fd < 0)
 		_exit(1);
 	pfd.fd = fd;
-	if (poll(&pfd, 1, HANG_SECONDS * 1000) != 1)
+	if (poll(&pfd, 1, HANG_SECONDS * 1000) != 1 || pfd.revents != POLLIN)
 		_exit(1);
 	if (!job.read_event)
 		_exit(0);
@@ -183,12 +181,12 @@ static void monitor_process(int sock)
 		_exit(1);
 	child = msg.arg.fork.ufd;
 	pfd.fd = child;
-	if (poll(&pfd, 1, HANG_SECONDS * 1000) == 1 &&
+	if (poll(&pfd, 1, HANG_SECONDS * 1000) == 1 && pfd.revents == POLLIN &&
 	    read(child, &msg, sizeof(msg)) == sizeof(msg) &&
 	    msg.event == UFFD_EVENT_PAGEFAULT &&
 	    (msg.arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP))
 		verdict = 'T';
-	if (write(sock, &verdict, 1) != 1)
+	if (write(from_mon[1], &verdict, 1) != 1)
 		_exit(1);
 	/* Let the child's write go through. */
 	wp.range.start = job.addr;
@@ -296,7 +294,7 @@ static const char *trap_verdict(int ret, char verdict)
 int main(int argc, char **argv)
 {
 	struct pin_longterm_test args = { 0 };
-	int pin_fork, event, uffd, gup = -1, ret, hugetlb, sock[2], status;
+	int pin_fork, event, uffd, gup = -1, ret, hugetlb, status;
 	size_t size = page_size;
 	struct monitor_job job;
 	struct utsname u;
@@ -324,17 +322,14 @@ int main(int argc, char **argv)
 		e2e_skip("uffd-wp is x86_64-only in 6.1 (HAVE_ARCH_USERFAULTFD_WP)");
 	if (event) {
 		/* The monitor, forked before there is anything to copy. */
-		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sock))
-			e2e_setup_fail("socketpair");
+		if (pipe(to_mon) || pipe(from_mon))
+			e2e_setup_fail("pipe");
 		fflush(stdout);
 		mon = fork();
 		if (mon < 0)
 			e2e_setup_fail("fork-monitor");
-		if (!mon) {
-			close(sock[0]);
-			monitor_process(sock[1]);
-		}
-		close(sock[1]);
+		if (!mon)
+			monitor_process();
 	}
 
 	if (hugetlb) {
@@ -373,7 +368,7 @@ int main(int argc, char **argv)
 	job.addr = (uintptr_t)addr;
 	job.size = size;
 	job.read_event = strcmp(argv[2], "event-lost");
-	send_fd(sock[0], uffd, &job);
+	send_fd(uffd, &job);
 	close(uffd);	/* the monitor holds the only reference now */
 	ret = run_child(pin_fork ? child_pin_fork : child_fork, addr, pfn);
 	if (waitpid(mon, &status, 0) != mon || !WIFEXITED(status) ||
@@ -387,7 +382,7 @@ int main(int argc, char **argv)
 		printf("%s\n", fork_verdict(ret));
 		return 0;
 	}
-	if (read(sock[0], &verdict, 1) != 1)
+	if (read(from_mon[0], &verdict, 1) != 1)
 		e2e_setup_fail("monitor-verdict");
 	printf("%s\n", trap_verdict(ret, verdict));
 	return 0;
