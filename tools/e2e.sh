@@ -4,6 +4,11 @@
 # ("patched") under QEMU and run the user-space tests of tools/e2e/plan
 # in each; print test x (stock, patched), expected and observed.
 #
+# make without DROP="0041" E2E=1 [ARCH=]: boot base + series less the
+# patches in DROP ("without") and run the same plan in it; print every
+# row that does not observe what the series gives (the patched column),
+# i.e. the rows that fail without those patches.
+#
 # make e2e-perf [ARCH=] [ROUNDS=]: boot stock and patched alternately,
 # ROUNDS times each, run the GUP benchmark (tools/e2e/perf-plan) in each
 # boot, and print the median time per page of each and their ratio.
@@ -40,7 +45,7 @@ SRCARCH=$(arch_srcarch "$ARCH")
 CROSS=$(arch_cross "$ARCH")
 QEMU=$(arch_qemu "$ARCH")
 E2E=$REPO/tools/e2e
-case "$MODE" in func | perf) ;; *) die "e2e.sh: unknown mode '$MODE' (func or perf)" ;; esac
+case "$MODE" in func | perf | without) ;; *) die "e2e.sh: unknown mode '$MODE' (func, perf or without)" ;; esac
 case "$ROUNDS" in '' | *[!0-9]* | 0) die "ROUNDS must be a positive number, not '$ROUNDS'" ;; esac
 need make gcc "${CROSS}gcc" "$QEMU" ccache flex bison bc mkfs.ext4 python3
 [ -z "$CROSS" ] || [ -f "/usr/${CROSS%-}/lib/libc.a" ] ||
@@ -132,9 +137,35 @@ build_kernel() {
 }
 
 declare -A KERNEL
+FIRST=stock
+if [ "$MODE" = without ]; then
+	FIRST=without
+	[ -n "${DROP:-}" ] || die 'name the patches to leave out: DROP="0041"'
+	keep=()
+	for d in $DROP; do
+		printf '%s\n' "${PATCHES[@]}" | grep -q "^$d-" || die "DROP: no patch $d-* in series"
+		[[ " ${GUP_TEST_PATCH[0]%%-*} " != *" $d "* ]] ||
+			die "DROP: ${GUP_TEST_PATCH[0]} is the tests' interface, it cannot be left out"
+	done
+	for p in "${PATCHES[@]}"; do
+		[[ " $DROP " == *" ${p%%-*} "* ]] || keep+=("$p")
+	done
+	banner "e2e $ARCH: test kernel \"without\" (base + series less $DROP: ${#keep[@]} patches)"
+	WITHOUT=$(tree_commit without "${keep[@]}")
+	SRC_WITHOUT=$(worktree_at "$KDIR" e2e-src-without "$WITHOUT")
+	b=$(wt_build e2e-src-without "test-$ARCH")
+	test_kernel "$SRC_WITHOUT" "$b" without ||
+		die "e2e $ARCH: the series less $DROP does not build (log: $b/build.log)"
+	KERNEL[without]=$b/$(arch_image "$ARCH")
+	SRC_PATCHED=$SRC_WITHOUT
+	APPEND=kunit.enable=0
+else
 STOCK=$(tree_commit stock "${GUP_TEST_PATCH[0]}")
 SRC_STOCK=$(worktree_at "$KDIR" e2e-src-stock "$STOCK")
-if [ "$MODE" = func ]; then
+fi
+if [ "$MODE" = without ]; then
+	:
+elif [ "$MODE" = func ]; then
 	banner "e2e $ARCH: test kernels (stock: base + ${GUP_TEST_PATCH[0]%%-*}; patched: base + ${#PATCHES[@]} patches)"
 	"$REPO/tools/apply.sh" >/dev/null
 	SRC_PATCHED=$KDIR
@@ -183,7 +214,7 @@ info "$U/initramfs.cpio: init and ${#PROGS[@]} programs, $(du -k "$U/initramfs.c
 DISK=$OUT/disk-$ARCH.img
 ACCEL=tcg
 if [ "$ARCH" = x86_64 ]; then
-	ACCEL=$("$REPO/tools/accel.sh" "${KERNEL[stock]%/arch/*}")
+	ACCEL=$("$REPO/tools/accel.sh" "${KERNEL[$FIRST]%/arch/*}")
 	[ "$ACCEL" != unknown ] || ACCEL=tcg
 fi
 
@@ -216,7 +247,13 @@ boot() {
 	grep -q 'E2E-DONE' "$log" || info "$variant: the run did not finish (no E2E-DONE): see $log"
 }
 
-if [ "$MODE" = func ]; then
+if [ "$MODE" = without ]; then
+	banner "e2e $ARCH: boot without ($QEMU, accel $ACCEL)"
+	boot without "$OUT/$ARCH-without.log" func
+	banner "e2e $ARCH: the rows that fail without $DROP"
+	"$E2E/report.py" without --arch "$ARCH" --plan "$E2E/plan" --drop "$DROP" \
+		--log "$OUT/$ARCH-without.log" --out "$RESULTS_DIR/e2e-without-$ARCH.txt"
+elif [ "$MODE" = func ]; then
 	for v in stock patched; do
 		banner "e2e $ARCH: boot $v ($QEMU, accel $ACCEL)"
 		boot "$v" "$OUT/$ARCH-$v.log" func

@@ -7,6 +7,10 @@ report.py func --arch A --plan PLAN --stock LOG --patched LOG [--out F]
     is not as expected, a test is missing, a boot did not finish, or the
     kernel log holds a report (WARNING, BUG, Oops, panic) no row expects.
 
+report.py without --arch A --plan PLAN --drop "N..." --log LOG [--out F]
+    test x the series less DROP: which rows do not observe what the
+    series gives (the patched column).  Exit 0 when the boot finished.
+
 report.py perf --arch A [--out F] ROUND:VARIANT=LOG...
     per memory and operation: median ns per page of stock and patched
     over the rounds, their ratio, and the range of the per-round ratios.
@@ -155,6 +159,47 @@ def func(args):
     return 1 if bad or problems else 0
 
 
+def without(args):
+    """The rows that do not observe, without the patches in DROP, what
+    the series gives: the rows those patches are needed for.  Exit 0
+    when the boot finished, whatever the rows say (like "make without"
+    for KUnit: failing rows are the point)."""
+    observed, reports, outside, done, _ = parse(args.log)
+    table, failing, skipped = [], 0, 0
+    for name, _, exp_p in plan_rows(args.plan):
+        obs = observed.get(name)
+        reps = reports.get(name, [])
+        if obs is None:
+            verdict = 'missing'
+            failing += 1
+        elif obs.startswith('skip:'):
+            verdict = 'skipped: ' + obs[5:]
+            skipped += 1
+        elif obs == exp_p and not reps:
+            verdict = 'as with the series'
+        else:
+            verdict = 'FAILS without %s' % args.drop
+            failing += 1
+        if reps:
+            obs = '%s +%d report(s)' % (obs, len(reps))
+        table.append((name, exp_p, obs or 'missing', verdict))
+    head = ('test', 'with the series', 'without ' + args.drop, 'verdict')
+    w = [max(len(r[i]) for r in table + [head]) for i in range(3)]
+    fmt = '%%-%ds  %%-%ds  %%-%ds  %%s' % tuple(w)
+    out = ['e2e %s: base + series less %s ("without") against what the series gives'
+           % (args.arch, args.drop), fmt % head, fmt % tuple('-' * n for n in w + [18])]
+    out += [fmt % r for r in table]
+    out.append('')
+    out.append('e2e %s without %s: %d tests: %d fail without them, %d as with the series, %d skipped'
+               % (args.arch, args.drop, len(table), failing, len(table) - failing - skipped, skipped))
+    if not done:
+        out.append('the boot did not finish (no E2E-DONE): see %s' % args.log)
+    if outside:
+        out.append('%d kernel report or init line(s) outside any test' % len(outside))
+    emit(args.out, out)
+    return 0 if done else 1
+
+
 def perf(args):
     per = {}            # (memory, op) -> {variant: [ns per round]}
     order = []
@@ -199,16 +244,18 @@ def perf(args):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('mode', choices=['func', 'perf'])
+    ap.add_argument('mode', choices=['func', 'perf', 'without'])
     ap.add_argument('--arch', required=True)
     ap.add_argument('--plan')
     ap.add_argument('--stock')
     ap.add_argument('--patched')
     ap.add_argument('--out')
     ap.add_argument('--clock', default='icount')
+    ap.add_argument('--log')
+    ap.add_argument('--drop')
     ap.add_argument('logs', nargs='*')
     args = ap.parse_intermixed_args()
-    return func(args) if args.mode == 'func' else perf(args)
+    return {'func': func, 'perf': perf, 'without': without}[args.mode](args)
 
 
 if __name__ == '__main__':
