@@ -9,6 +9,8 @@
 #   CACHE_DIR=/path          where the Debian tree, build dirs and ccache live
 #   DROP="0013 0014"         for "make without": the patches to leave out
 #   E2E=1                    for "make without": the e2e plan instead of KUnit
+#   SET=upstream             for "make send-dry-run"/"make send": the mainline patches
+#   UPSTREAM=0               for "make test": leave out "make upstream" and its dry run
 #   ROUNDS=5                 for "make e2e-perf": boots of each kernel
 #   PERF_CLOCK=icount|wall   for "make e2e-perf": instruction count or TCG wall clock
 #   BOOTS=20                 for "make kunit-boots": boots of the built KUnit kernel
@@ -17,10 +19,10 @@
 #                            walk, check and e2e steps (README)
 
 ARCH ?= x86_64
-export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP E2E SUITE ROUNDS PERF_CLOCK BOOTS CACHE
+export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP E2E SET UPSTREAM SUITE ROUNDS PERF_CLOCK BOOTS CACHE
 
 .PHONY: all deps tree apply kunit kunit-boots compile-test test refresh walk \
-	without send-dry-run send check e2e e2e-perf
+	without send-dry-run send check e2e e2e-perf upstream
 
 all: test
 
@@ -68,3 +70,6 @@ e2e:
 
 e2e-perf:
 	@tools/e2e.sh $(ARCH) perf
+
+upstream:
+	@tools/upstream.sh

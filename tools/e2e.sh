@@ -9,6 +9,12 @@
 # row that does not observe what the series gives (the patched column),
 # i.e. the rows that fail without those patches.
 #
+# e2e.sh x86_64 upstream (make upstream, tools/upstream.sh): the same
+# with Debian's linux-source-6.12 untouched ("stock") and with the
+# patches offered to mainline, patches/upstream ("patched"), lean kernels
+# (as e2e-perf's), the plan tools/e2e/upstream-plan, and the patches'
+# selftests built from the patched tree.
+#
 # make e2e-perf [ARCH=] [ROUNDS=]: boot stock and patched alternately,
 # ROUNDS times each, run the GUP benchmark (tools/e2e/perf-plan) in each
 # boot, and print the median time per page of each and their ratio.
@@ -45,25 +51,46 @@ SRCARCH=$(arch_srcarch "$ARCH")
 CROSS=$(arch_cross "$ARCH")
 QEMU=$(arch_qemu "$ARCH")
 E2E=$REPO/tools/e2e
-case "$MODE" in func | perf | without) ;; *) die "e2e.sh: unknown mode '$MODE' (func, perf or without)" ;; esac
+case "$MODE" in func | perf | without | upstream) ;; *) die "e2e.sh: unknown mode '$MODE' (func, perf, without or upstream)" ;; esac
+[ "$MODE" != upstream ] || [ "$ARCH" = x86_64 ] ||
+	die "the upstream run is x86_64's (uffd-wp, which its fix is about, is x86_64-only among our arches)"
 case "$ROUNDS" in '' | *[!0-9]* | 0) die "ROUNDS must be a positive number, not '$ROUNDS'" ;; esac
 need make gcc "${CROSS}gcc" "$QEMU" ccache flex bison bc mkfs.ext4 python3
 [ -z "$CROSS" ] || [ -f "/usr/${CROSS%-}/lib/libc.a" ] ||
 	die "no static C library for $ARCH (/usr/${CROSS%-}/lib/libc.a): run 'make deps'"
 
-check_series_files
-"$REPO/tools/tree.sh"
-KDIR=$(git -C "$(kernel_dir)" rev-parse --show-toplevel)
-BASE=$(resolve_base "$KDIR")
 OUT=$CACHE_DIR/e2e
 mkdir -p "$OUT" "$RESULTS_DIR"
-rm -f "$RESULTS_DIR/e2e-$ARCH.txt"
 use_ccache
-
-mapfile -t PATCHES < <(series_patches)
-mapfile -t GUP_TEST_PATCH < <(printf '%s\n' "${PATCHES[@]}" | grep -e '-mm-gup_test-' || true)
-[ ${#GUP_TEST_PATCH[@]} -eq 1 ] ||
-	die "series must hold exactly one mm/gup_test patch (the e2e tests need its ioctls); found ${#GUP_TEST_PATCH[@]}"
+PLAN=plan
+HUGEPAGES=4
+# Console logs $OUT/$LOGS-VARIANT.log, the table $RESULTS_DIR/$RESULT.
+LOGS=$ARCH
+RESULT=e2e-$ARCH.txt
+TITLE="stock = base + the gup_test patch; patched = base + series"
+if [ "$MODE" = upstream ]; then
+	# tools/upstream.sh made the tree and checked patches/upstream.
+	KDIR=$UPSTREAM_KERNEL_DIR
+	BASE=$UPSTREAM_BASE_TAG
+	PATCH_DIR=$REPO/patches/upstream
+	mapfile -t PATCHES < <(sed -e 's/#.*//' -e 's/[[:space:]].*//' "$PATCH_DIR/series" | sed '/^$/d')
+	PLAN=upstream-plan
+	LOGS=$ARCH-upstream
+	RESULT=e2e-upstream-$ARCH.txt
+	TITLE="stock = $UPSTREAM_DEB_PACKAGE $UPSTREAM_DEB_VERSION; patched = + patches/upstream"
+	# uffd-unit-tests maps 32 MiB twice, in huge pages too.
+	HUGEPAGES=40
+else
+	check_series_files
+	"$REPO/tools/tree.sh"
+	KDIR=$(git -C "$(kernel_dir)" rev-parse --show-toplevel)
+	BASE=$(resolve_base "$KDIR")
+	PATCH_DIR=$REPO/patches
+	mapfile -t PATCHES < <(series_patches)
+	mapfile -t GUP_TEST_PATCH < <(printf '%s\n' "${PATCHES[@]}" | grep -e '-mm-gup_test-' || true)
+	[ ${#GUP_TEST_PATCH[@]} -eq 1 ] ||
+		die "series must hold exactly one mm/gup_test patch (the e2e tests need its ioctls); found ${#GUP_TEST_PATCH[@]}"
+fi
 
 # tree_commit LABEL PATCH...: a commit of the base with PATCHes applied,
 # made in a scratch index: no checkout or branch of the tree is touched.
@@ -77,10 +104,10 @@ tree_commit() {
 	GIT_INDEX_FILE=$idx git -C "$KDIR" read-tree "$BASE"
 	for p in "$@"; do
 		n=$((n + 1))
-		if ! GIT_INDEX_FILE=$idx git -C "$KDIR" apply --cached "$REPO/patches/$p" 2>"$err"; then
+		if ! GIT_INDEX_FILE=$idx git -C "$KDIR" apply --cached "$PATCH_DIR/$p" 2>"$err"; then
 			sed 's/^/        /' "$err" >&2
 			rm -f "$idx" "$err"
-			die "e2e $label: patch $n of $#, patches/$p, does not apply to $(git -C "$KDIR" describe --tags --always "$BASE"); nothing was changed"
+			die "e2e $label: patch $n of $#, ${PATCH_DIR#"$REPO"/}/$p, does not apply to $(git -C "$KDIR" describe --tags --always "$BASE"); nothing was changed"
 		fi
 	done
 	tree=$(GIT_INDEX_FILE=$idx git -C "$KDIR" write-tree)
@@ -159,11 +186,20 @@ if [ "$MODE" = without ]; then
 	KERNEL[without]=$b/$(arch_image "$ARCH")
 	SRC_PATCHED=$SRC_WITHOUT
 	APPEND=kunit.enable=0
+elif [ "$MODE" = upstream ]; then
+	banner "e2e $ARCH: upstream kernels (stock: $BASE; patched: + ${#PATCHES[@]} patch(es) of patches/upstream)"
+	SRC_STOCK=$(worktree_at "$KDIR" e2e-src-up-stock "$(tree_commit up-stock)")
+	SRC_PATCHED=$(worktree_at "$KDIR" e2e-src-up-patched "$(tree_commit up-patched "${PATCHES[@]}")")
+	build_kernel up-stock "$SRC_STOCK"
+	build_kernel up-patched "$SRC_PATCHED"
+	KERNEL[stock]=$OUT/build-$ARCH-up-stock/$IMAGE
+	KERNEL[patched]=$OUT/build-$ARCH-up-patched/$IMAGE
+	APPEND=
 else
 STOCK=$(tree_commit stock "${GUP_TEST_PATCH[0]}")
 SRC_STOCK=$(worktree_at "$KDIR" e2e-src-stock "$STOCK")
 fi
-if [ "$MODE" = without ]; then
+if [ "$MODE" = without ] || [ "$MODE" = upstream ]; then
 	:
 elif [ "$MODE" = func ]; then
 	banner "e2e $ARCH: test kernels (stock: base + ${GUP_TEST_PATCH[0]%%-*}; patched: base + ${#PATCHES[@]} patches)"
@@ -194,10 +230,26 @@ CFLAGS=(-static -O2 -Wall -Wextra -Werror -I"$SRC_PATCHED/mm")
 "${CROSS}gcc" "${CFLAGS[@]}" -o "$U/init" "$E2E/init.c" ||
 	die "e2e: building init for $ARCH failed"
 PROGS=(pin cow uring dmabuf uffd ksm bench)
+[ "$MODE" != upstream ] || PROGS=(uffd kselftest)
 for p in "${PROGS[@]}"; do
 	"${CROSS}gcc" "${CFLAGS[@]}" -o "$U/$p" "$E2E/$p.c" "$E2E/common.c" ||
 		die "e2e: building $p for $ARCH failed"
 done
+if [ "$MODE" = upstream ]; then
+	# The selftest of the mainline patches, from the patched tree, against
+	# its own UAPI headers, as tools/testing/selftests/mm/Makefile builds
+	# it (but static, for the initramfs).
+	hdr=$OUT/build-$ARCH-up-patched/usr-headers
+	kmake "$SRC_PATCHED" "$OUT/build-$ARCH-up-patched" -s headers_install INSTALL_HDR_PATH="$hdr" ||
+		die "e2e: headers_install in the patched 6.12 tree failed"
+	st=$SRC_PATCHED/tools/testing/selftests
+	"${CROSS}gcc" -static -O2 -Wall -I "$SRC_PATCHED" -isystem "$hdr/include" \
+		-isystem "$SRC_PATCHED/tools/include/uapi" -I "$st" -I "$st/mm" \
+		-o "$U/uffd-unit-tests" "$st/mm/uffd-unit-tests.c" "$st/mm/uffd-common.c" \
+		"$st/mm/vm_util.c" "$st/mm/thp_settings.c" -lrt -lpthread -lm ||
+		die "e2e: building the 6.12 selftest uffd-unit-tests failed"
+	PROGS+=(uffd-unit-tests)
+fi
 gcc -O2 -o "$OUT/gen_init_cpio" "$SRC_PATCHED/usr/gen_init_cpio.c" ||
 	die "e2e: building usr/gen_init_cpio failed"
 {
@@ -205,7 +257,7 @@ gcc -O2 -o "$OUT/gen_init_cpio" "$SRC_PATCHED/usr/gen_init_cpio.c" ||
 	printf 'dir %s 0755 0 0\n' /proc /sys /mnt /e2e /e2e/bin
 	printf 'file /init %s 0755 0 0\n' "$U/init"
 	for p in "${PROGS[@]}"; do printf 'file /e2e/bin/%s %s 0755 0 0\n' "$p" "$U/$p"; done
-	printf 'file /e2e/%s %s 0644 0 0\n' plan "$E2E/plan" perf-plan "$E2E/perf-plan"
+	printf 'file /e2e/%s %s 0644 0 0\n' plan "$E2E/$PLAN" perf-plan "$E2E/perf-plan"
 } >"$U/initramfs.list"
 "$OUT/gen_init_cpio" "$U/initramfs.list" >"$U/initramfs.cpio" ||
 	die "e2e: gen_init_cpio failed"
@@ -225,13 +277,13 @@ boot() {
 	# Each test has its own limit in the plan; the boot as a whole gets
 	# their sum and two minutes more, and is stopped if it hangs.
 	boot_limit=$(awk '!/^#/ && NF >= 5 { s += $4 } END { print s + 120 }' \
-		"$E2E/$([ "$plan" = func ] && echo plan || echo perf-plan)")
+		"$E2E/$([ "$plan" = func ] && echo "$PLAN" || echo perf-plan)")
 	rm -f "$DISK"
 	truncate -s 128M "$DISK"
 	mkfs.ext4 -q -F "$DISK" || die "e2e: mkfs.ext4 failed"
 	args=(-nodefaults -nographic -no-reboot -serial stdio -m 1024 -smp 2
 		-kernel "${KERNEL[$variant]}" -initrd "$U/initramfs.cpio"
-		-append "console=$CONSOLE hugepages=4 panic=-1 e2e_plan=$plan e2e_kernel=$variant${APPEND:+ $APPEND}"
+		-append "console=$CONSOLE hugepages=$HUGEPAGES panic=-1 e2e_plan=$plan e2e_kernel=$variant${APPEND:+ $APPEND}"
 		-drive "file=$DISK,format=raw,if=none,id=d0")
 	case "$ARCH" in
 	x86_64) args+=(-bios qboot.rom -accel "$ACCEL" -device virtio-blk-pci,drive=d0) ;;
@@ -253,15 +305,16 @@ if [ "$MODE" = without ]; then
 	banner "e2e $ARCH: the rows that fail without $DROP"
 	"$E2E/report.py" without --arch "$ARCH" --plan "$E2E/plan" --drop "$DROP" \
 		--log "$OUT/$ARCH-without.log" --out "$RESULTS_DIR/e2e-without-$ARCH.txt"
-elif [ "$MODE" = func ]; then
+elif [ "$MODE" = func ] || [ "$MODE" = upstream ]; then
+	rm -f "$RESULTS_DIR/$RESULT"
 	for v in stock patched; do
 		banner "e2e $ARCH: boot $v ($QEMU, accel $ACCEL)"
-		boot "$v" "$OUT/$ARCH-$v.log" func
+		boot "$v" "$OUT/$LOGS-$v.log" func
 	done
 	banner "e2e $ARCH: results"
-	"$E2E/report.py" func --arch "$ARCH" --plan "$E2E/plan" \
-		--stock "$OUT/$ARCH-stock.log" --patched "$OUT/$ARCH-patched.log" \
-		--out "$RESULTS_DIR/e2e-$ARCH.txt"
+	"$E2E/report.py" func --arch "$ARCH" --plan "$E2E/$PLAN" --title "$TITLE" \
+		--stock "$OUT/$LOGS-stock.log" --patched "$OUT/$LOGS-patched.log" \
+		--out "$RESULTS_DIR/$RESULT"
 else
 	logs=()
 	for r in $(seq 1 "$ROUNDS"); do

@@ -18,6 +18,10 @@ RESULTS_DIR=${RESULTS_DIR:-$CACHE_DIR/results}
 WORK_BRANCH=${WORK_BRANCH:-gup-series}
 DEFAULT_KERNEL_DIR=$CACHE_DIR/linux-$BASE_DEB_VERSION
 DEFAULT_BASE_TAG=debian/$BASE_DEB_VERSION
+# The tree of the patches offered to mainline (tools/upstream.sh).  A tag
+# cannot hold Debian's "~".
+UPSTREAM_KERNEL_DIR=$CACHE_DIR/linux-${UPSTREAM_DEB_VERSION//\~/_}
+UPSTREAM_BASE_TAG=debian/${UPSTREAM_DEB_VERSION//\~/_}
 # The placeholder identity every patch in patches/ carries (README).
 PLACEHOLDER_NAME="GUP Series Placeholder"
 PLACEHOLDER_EMAIL="placeholder@gup-series.invalid"
@@ -491,6 +495,64 @@ mtimes_restore() { # SRC BUILD
 		n=$((n + 1))
 	done
 	[ "$n" -eq 0 ] || info "$n file(s) rewritten with the contents of the last build get its mtime back (no needless rebuild)"
+}
+
+# import_debian_source PKG VERSION DIR TAG WHERE: Debian's kernel source
+# package PKG=VERSION (linux-source-6.1, or -6.12 for the upstream
+# patches), fetched with apt-get into $CACHE_DIR/debs, unpacked and
+# turned into a git repository at DIR whose one commit is the untouched
+# tarball, tagged TAG.  The commit's identity and date are fixed, so
+# every machine that imports the same tarball gets the same commit id.
+# WHERE names the file that records VERSION, for the error message.
+import_debian_source() {
+	local pkg=$1 ver=$2 dir=$3 tag=$4 where=$5 tmp deb
+	need apt-get dpkg-deb tar xz git
+	mkdir -p "$CACHE_DIR/debs"
+	deb="$CACHE_DIR/debs/${pkg}_${ver}_all.deb"
+	if [ ! -s "$deb" ]; then
+		banner "tree: fetching $pkg=$ver with apt-get"
+		(cd "$CACHE_DIR/debs" && apt-get download -q "$pkg=$ver" 2>&1 | grep -v '^W: Download is performed unsandboxed') ||
+			(cd "$CACHE_DIR/debs" && { [ "$(id -u)" -ne 0 ] || apt-get update -q >/dev/null; } &&
+			 apt-get download -q "$pkg=$ver" 2>&1 | grep -v '^W: Download') ||
+			die "could not download $pkg=$ver with apt-get (is that version still in the archive? 'apt-cache policy $pkg' lists the available ones; $where)"
+		[ -s "$deb" ] || die "apt-get download did not produce $deb"
+	fi
+
+	banner "tree: unpacking $(basename "$deb") into $dir"
+	# Unpack next to the final place and rename at the end, so an
+	# interrupted import never leaves a half tree where the tools look.
+	tmp=$(mktemp -d "$CACHE_DIR/import.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" "./usr/src/$pkg.tar.xz" ||
+		die "$deb holds no usr/src/$pkg.tar.xz"
+	tar -xJf "$tmp/usr/src/$pkg.tar.xz" -C "$tmp"
+	[ -f "$tmp/$pkg/Makefile" ] || die "unexpected tarball layout in $deb"
+
+	banner "tree: committing the untouched base and tagging it $tag"
+	(
+		cd "$tmp/$pkg"
+		git init -q -b "$WORK_BRANCH"
+		git config core.autocrlf false
+		# A repack of a kernel-sized repository must not start in the
+		# middle of a test run.
+		git config gc.auto 0
+		# Debian's top-level .gitignore ends with "/*": it ignores
+		# every top-level path.  Add with -f so the base commit is the
+		# whole tarball, byte for byte, .gitignore included.
+		git add -f -A .
+		export GIT_AUTHOR_NAME="Debian $pkg" GIT_AUTHOR_EMAIL="debian-kernel@lists.debian.org"
+		export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
+		export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
+		# The message names tree.sh, where this began: the same
+		# message keeps the base commit ids of earlier imports.
+		git commit -q -m "Debian $pkg $ver, untouched" \
+			-m "Imported from ${deb##*/} by gup-series tools/tree.sh."
+		git tag "$tag"
+	)
+	mv "$tmp/$pkg" "$dir"
+	rm -rf "$tmp"
+	trap - EXIT
+	info "base commit $(git -C "$dir" rev-parse --short HEAD) ($tag)"
 }
 
 # kmake SRC BUILD ARGS...: make in kernel tree SRC, building in BUILD, for

@@ -21,12 +21,30 @@
 #
 # The sender identity: GUP_SENDER="Name <email>", else git config --global
 # user.name and user.email.
+#
+# SET=upstream: the same for the patches offered to mainline,
+# patches/upstream (tools/upstream.sh applies them on the 6.12 tree's
+# branch "upstream"), with their own cover letter, no "6.1" subject
+# prefix, prep branch gup-upstream-send and messages in
+# $CACHE_DIR/send-upstream.
 . "$(dirname "$0")/lib.sh"
 
 MODE=${1:?usage: send.sh dry-run|send}
 case "$MODE" in dry-run|send) ;; *) die "usage: send.sh dry-run|send" ;; esac
-SEND_BRANCH=${SEND_BRANCH:-gup-series-send}
-SEND_DIR=${SEND_DIR:-$CACHE_DIR/send}
+SET=${SET:-series}
+case "$SET" in
+series)
+	SEND_BRANCH=${SEND_BRANCH:-gup-series-send}
+	SEND_DIR=${SEND_DIR:-$CACHE_DIR/send}
+	PATCH_DIR=$REPO/patches
+	;;
+upstream)
+	SEND_BRANCH=gup-upstream-send
+	SEND_DIR=$CACHE_DIR/send-upstream
+	PATCH_DIR=$REPO/patches/upstream
+	;;
+*) die "SET must be series or upstream, not '$SET'" ;;
+esac
 DRY_IDENT="gup-series dry run <dry-run@gup-series.invalid>"
 PLACEHOLDER="$PLACEHOLDER_NAME <$PLACEHOLDER_EMAIL>"
 
@@ -56,9 +74,16 @@ sname=${sender% <*}
 semail=${sender##*<}
 semail=${semail%>}
 
-"$REPO/tools/apply.sh"
-DIR=$(git -C "$(kernel_dir)" rev-parse --show-toplevel)
-BASE=$(resolve_base "$DIR")
+if [ "$SET" = upstream ]; then
+	"$REPO/tools/upstream.sh" apply
+	DIR=$UPSTREAM_KERNEL_DIR
+	BASE=$(git -C "$DIR" rev-parse "$UPSTREAM_BASE_TAG^{commit}")
+	WORK_BRANCH=upstream
+else
+	"$REPO/tools/apply.sh"
+	DIR=$(git -C "$(kernel_dir)" rev-parse --show-toplevel)
+	BASE=$(resolve_base "$DIR")
+fi
 G=(git -C "$DIR")
 N=$("${G[@]}" rev-list --count "$BASE..$WORK_BRANCH")
 
@@ -68,10 +93,10 @@ N=$("${G[@]}" rev-list --count "$BASE..$WORK_BRANCH")
 # (lib.sh, step_key; CACHE=0 re-runs).
 if [ "$MODE" = dry-run ]; then
 	files=()
-	for f in "$REPO"/patches/*.patch "$REPO"/.b4-config "$REPO"/tools/{send.sh,send-check.py,b4-cover.py,cover.py,resign.sh}; do
+	for f in "$PATCH_DIR"/*.patch "$REPO"/.b4-config "$REPO"/tools/{send.sh,send-check.py,b4-cover.py,cover.py,resign.sh}; do
 		files+=("@$f")
 	done
-	KEY=$(step_key send-dry-run "$BASE" "$("${G[@]}" rev-parse "$WORK_BRANCH^{tree}")" \
+	KEY=$(step_key "send-dry-run $SET" "$BASE" "$("${G[@]}" rev-parse "$WORK_BRANCH^{tree}")" \
 		"${files[@]}" "$(b4 --version 2>&1)" "$sname <$semail>")
 	if [ "$(cat "$SEND_DIR/.key" 2>/dev/null)" = "$KEY" ] && rec=$(step_reused send-dry-run "$KEY"); then
 		banner "send dry-run: reused ($rec): same base, series, patch files, b4 and sender; messages in $SEND_DIR"
@@ -102,12 +127,17 @@ fi
 
 banner "send $MODE: b4 prep branch $SEND_BRANCH from $WORK_BRANCH ($N patches on ${BASE:0:12}), as $sname <$semail>"
 "${G[@]}" checkout -q -B "$SEND_BRANCH" "$WORK_BRANCH"
-cp "$REPO/.b4-config" "$DIR/.b4-config"
+if [ "$SET" = upstream ]; then
+	# Mainline: no "6.1" in the subject prefix.
+	grep -v '^[[:space:]]*send-prefixes' "$REPO/.b4-config" >"$DIR/.b4-config"
+else
+	cp "$REPO/.b4-config" "$DIR/.b4-config"
+fi
 (cd "$DIR" && b4 -q prep -e "$BASE") || die "b4 prep -e $BASE failed"
 cover=$("${G[@]}" rev-list "$BASE..HEAD" | tail -n 1)
 
-info "cover letter from patches/0000-cover-letter.patch"
-(cd "$DIR" && GUP_COVER="$REPO/patches/0000-cover-letter.patch" \
+info "cover letter from ${PATCH_DIR#"$REPO"/}/0000-cover-letter.patch"
+(cd "$DIR" && GUP_COVER="$PATCH_DIR/0000-cover-letter.patch" \
 	GUP_SENDER="$sname <$semail>" EDITOR="python3 $REPO/tools/b4-cover.py" \
 	b4 -q prep --edit-cover) || die "b4 prep --edit-cover failed"
 cover=$("${G[@]}" rev-list "$BASE..HEAD" | tail -n 1)

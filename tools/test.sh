@@ -50,7 +50,7 @@ stage_how() {
 		else
 			echo "ran: no recorded pass with this key"
 		fi ;;
-	send-dry-run) if grep -q "send dry-run: reused" "$2"; then
+	send-dry-run*) if grep -q "send dry-run: reused" "$2"; then
 			echo "reused: same base, series, patch files, b4 and sender"
 		else
 			echo "ran: no recorded pass with this key"
@@ -168,6 +168,19 @@ for a in $E2E_ARCHES; do
 		"$REPO/tools/e2e.sh" "$a" func
 done
 
+# The fix offered to mainline (patches/upstream) on Debian's 6.12: it
+# applies, both kernels build, its rows and selftest are as expected on
+# stock and patched 6.12; and its mails come out of b4.  UPSTREAM=0
+# leaves it out.
+if [ "${UPSTREAM:-1}" != 0 ]; then
+	banner "test: make upstream"
+	stage "upstream" "the mainline patches do not apply, build or pass on 6.12 (see above)" \
+		"$REPO/tools/upstream.sh"
+	banner "test: make send-dry-run SET=upstream"
+	stage "send-dry-run upstream" "the mainline patches do not come out of b4 as they should (see above)" \
+		env SET=upstream "$REPO/tools/send.sh" dry-run
+fi
+
 banner "test: summary"
 printf '    %-22s %-6s %8s  %s\n' step result time how
 while IFS=$'\t' read -r name st secs how; do
@@ -194,6 +207,11 @@ for a in $E2E_ARCHES; do
 	line=$(grep -h "^e2e $a: .* tests:" "$RESULTS_DIR/e2e-$a.txt" 2>/dev/null || echo "e2e $a: no results")
 	info "$line"
 done
+if [ "${UPSTREAM:-1}" != 0 ]; then
+	line=$(grep -h "^e2e x86_64: .* tests:" "$RESULTS_DIR/e2e-upstream-x86_64.txt" 2>/dev/null ||
+		echo "e2e x86_64: no results")
+	info "upstream (6.12): ${line#e2e }"
+fi
 info "wall time $(elapsed)"
 for f in "${failures[@]}"; do
 	printf '    FAILED: %s\n' "$f"

@@ -8,63 +8,14 @@
 # debian/<version>.  With KERNEL_DIR=, the user's own 6.1.y git tree.
 . "$(dirname "$0")/lib.sh"
 
-# Fixed identity and date for the base commit, so that every machine that
-# imports the same tarball gets the same commit id.
-base_commit_env() {
-	export GIT_AUTHOR_NAME="Debian $BASE_DEB_PACKAGE" GIT_AUTHOR_EMAIL="debian-kernel@lists.debian.org"
-	export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
-	export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
-}
-
 import_debian_tree() {
-	local dir=$1 tmp deb
-	need apt-get dpkg-deb tar xz git
-	mkdir -p "$CACHE_DIR/debs"
-	deb="$CACHE_DIR/debs/${BASE_DEB_PACKAGE}_${BASE_DEB_VERSION}_all.deb"
-	if [ ! -s "$deb" ]; then
-		banner "tree: fetching $BASE_DEB_PACKAGE=$BASE_DEB_VERSION with apt-get"
-		(cd "$CACHE_DIR/debs" && apt-get download -q "$BASE_DEB_PACKAGE=$BASE_DEB_VERSION" 2>&1 | grep -v '^W: Download is performed unsandboxed') ||
-			(cd "$CACHE_DIR/debs" && { [ "$(id -u)" -ne 0 ] || apt-get update -q >/dev/null; } &&
-			 apt-get download -q "$BASE_DEB_PACKAGE=$BASE_DEB_VERSION" 2>&1 | grep -v '^W: Download') ||
-			die "could not download $BASE_DEB_PACKAGE=$BASE_DEB_VERSION with apt-get (is that version still in the archive? 'apt-cache policy $BASE_DEB_PACKAGE' lists the available ones; tools/base.conf records the base)"
-		[ -s "$deb" ] || die "apt-get download did not produce $deb"
-	fi
-
-	banner "tree: unpacking $(basename "$deb") into $dir"
-	# Unpack next to the final place and rename at the end, so an
-	# interrupted import never leaves a half tree where the tools look.
-	tmp=$(mktemp -d "$CACHE_DIR/import.XXXXXX")
-	trap 'rm -rf "$tmp"' EXIT
-	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" "./usr/src/$BASE_DEB_PACKAGE.tar.xz" ||
-		die "$deb holds no usr/src/$BASE_DEB_PACKAGE.tar.xz"
-	tar -xJf "$tmp/usr/src/$BASE_DEB_PACKAGE.tar.xz" -C "$tmp"
-	[ -f "$tmp/$BASE_DEB_PACKAGE/Makefile" ] || die "unexpected tarball layout in $deb"
-
-	banner "tree: committing the untouched base and tagging it $DEFAULT_BASE_TAG"
-	(
-		cd "$tmp/$BASE_DEB_PACKAGE"
-		git init -q -b "$WORK_BRANCH"
-		git config core.autocrlf false
-		# A repack of a kernel-sized repository must not start in the
-		# middle of a test run.
-		git config gc.auto 0
-		# Debian's top-level .gitignore ends with "/*": it ignores
-		# every top-level path.  Add with -f so the base commit is the
-		# whole tarball, byte for byte, .gitignore included.
-		git add -f -A .
-		base_commit_env
-		git commit -q -m "Debian $BASE_DEB_PACKAGE $BASE_DEB_VERSION, untouched" \
-			-m "Imported from ${deb##*/} by gup-series tools/tree.sh."
-		git tag "$DEFAULT_BASE_TAG"
-		git config user.name "$PLACEHOLDER_NAME"
-		git config user.email "$PLACEHOLDER_EMAIL"
-		git config gupseries.base "$DEFAULT_BASE_TAG"
-		git config gupseries.applied "$(git rev-parse HEAD)"
-	)
-	mv "$tmp/$BASE_DEB_PACKAGE" "$dir"
-	rm -rf "$tmp"
-	trap - EXIT
-	info "base commit $(git -C "$dir" rev-parse --short HEAD) ($DEFAULT_BASE_TAG)"
+	local dir=$1
+	import_debian_source "$BASE_DEB_PACKAGE" "$BASE_DEB_VERSION" "$dir" "$DEFAULT_BASE_TAG" \
+		'tools/base.conf records the base'
+	git -C "$dir" config user.name "$PLACEHOLDER_NAME"
+	git -C "$dir" config user.email "$PLACEHOLDER_EMAIL"
+	git -C "$dir" config gupseries.base "$DEFAULT_BASE_TAG"
+	git -C "$dir" config gupseries.applied "$(git -C "$dir" rev-parse HEAD)"
 }
 
 check_version() {

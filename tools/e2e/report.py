@@ -126,7 +126,7 @@ def func(args):
     head = ('test', 'stock: expected / observed', 'patched: expected / observed', 'verdict')
     w = [max(len(r[i]) for r in table + [head]) for i in range(3)]
     fmt = '%%-%ds  %%-%ds  %%-%ds  %%s' % tuple(w)
-    out = ['e2e %s: stock = base + the gup_test patch; patched = base + series' % args.arch,
+    out = ['e2e %s: %s' % (args.arch, args.title),
            fmt % head, fmt % tuple('-' * n for n in w + [15])]
     out += [fmt % r for r in table]
     problems = []
@@ -252,6 +252,7 @@ def main():
     ap.add_argument('--out')
     ap.add_argument('--clock', default='icount')
     ap.add_argument('--log')
+    ap.add_argument('--title', default='stock = base + the gup_test patch; patched = base + series')
     ap.add_argument('--drop')
     ap.add_argument('logs', nargs='*')
     args = ap.parse_intermixed_args()
