@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <linux/io_uring.h>
+#include <linux/userfaultfd.h>
 
 #include "e2e.h"
 #include "gup_test.h"
@@ -212,4 +213,47 @@ int e2e_uring_register(void *addr, size_t size)
 	ret = ret < 0 ? -errno : 0;
 	close(ring);
 	return ret;
+}
+
+uint64_t e2e_pagemap(void *addr)
+{
+	uint64_t ent;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &ent, sizeof(ent),
+		  (uintptr_t)addr / page_size * sizeof(ent)) != sizeof(ent))
+		ent = 0;
+	close(fd);
+	return ent;
+}
+
+int e2e_uffd_open(uint64_t features)
+{
+	struct uffdio_api api = { .api = UFFD_API, .features = features };
+	int fd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		e2e_setup_fail("userfaultfd");
+	if (ioctl(fd, UFFDIO_API, &api))
+		e2e_setup_fail("UFFDIO_API");
+	return fd;
+}
+
+void e2e_uffd_protect(int fd, void *addr, size_t size)
+{
+	struct uffdio_register reg = {
+		.range = { .start = (uintptr_t)addr, .len = size },
+		.mode = UFFDIO_REGISTER_MODE_WP,
+	};
+	struct uffdio_writeprotect wp = {
+		.range = reg.range,
+		.mode = UFFDIO_WRITEPROTECT_MODE_WP,
+	};
+
+	if (ioctl(fd, UFFDIO_REGISTER, &reg))
+		e2e_setup_fail("UFFDIO_REGISTER");
+	if (ioctl(fd, UFFDIO_WRITEPROTECT, &wp))
+		e2e_setup_fail("UFFDIO_WRITEPROTECT");
 }

@@ -67,4 +67,21 @@ char *e2e_pin_read_stop(int gup, size_t size);
 /* Register [addr, addr + size) as an io_uring fixed buffer: 0 or -errno. */
 int e2e_uring_register(void *addr, size_t size);
 
+/* /proc/self/pagemap's bits. */
+#define E2E_PM_PFN_MASK		((1ULL << 55) - 1)
+#define E2E_PM_SOFT_DIRTY	(1ULL << 55)
+#define E2E_PM_UFFD_WP		(1ULL << 57)
+#define E2E_PM_PRESENT		(1ULL << 63)
+
+/* The pagemap entry of @addr in this process; 0 when it cannot be read. */
+uint64_t e2e_pagemap(void *addr);
+
+/*
+ * A userfaultfd with @features (O_NONBLOCK: poll() on a blocking one only
+ * reports an error), and [addr, addr + size) registered with it for
+ * uffd-wp and write-protected.  A failure is a setup failure.
+ */
+int e2e_uffd_open(uint64_t features);
+void e2e_uffd_protect(int fd, void *addr, size_t size);
+
 #endif

@@ -36,21 +36,7 @@
 #define NR_PAGES	8
 #define MERGE_SECONDS	30
 #define HANG_SECONDS	10
-#define PM_PFN_MASK	((1ULL << 55) - 1)
-#define PM_UFFD_WP	(1ULL << 57)
 #define KSM_SYSFS	"/sys/kernel/mm/ksm/"
-
-static int pagemap_fd;
-
-static uint64_t pagemap(char *addr)
-{
-	uint64_t ent;
-
-	if (pread(pagemap_fd, &ent, sizeof(ent),
-		  (uintptr_t)addr / page_size * sizeof(ent)) != sizeof(ent))
-		e2e_setup_fail("pagemap");
-	return ent;
-}
 
 static void ksm_set(const char *knob, const char *val)
 {
@@ -64,11 +50,11 @@ static void ksm_set(const char *knob, const char *val)
 /* How many pages share their frame with page 0. */
 static int sharing(char *addr)
 {
-	uint64_t pfn0 = pagemap(addr) & PM_PFN_MASK;
+	uint64_t pfn0 = e2e_pagemap(addr) & E2E_PM_PFN_MASK;
 	int i, n = 0;
 
 	for (i = 1; i < NR_PAGES; i++)
-		n += pfn0 && (pagemap(addr + i * page_size) & PM_PFN_MASK) == pfn0;
+		n += pfn0 && (e2e_pagemap(addr + i * page_size) & E2E_PM_PFN_MASK) == pfn0;
 	return n;
 }
 
@@ -78,7 +64,7 @@ static int distinct(char *addr)
 	int i, j;
 
 	for (i = 0; i < NR_PAGES; i++) {
-		pfn[i] = pagemap(addr + i * page_size) & PM_PFN_MASK;
+		pfn[i] = e2e_pagemap(addr + i * page_size) & E2E_PM_PFN_MASK;
 		if (!pfn[i])
 			return 0;
 		for (j = 0; j < i; j++)
@@ -86,30 +72,6 @@ static int distinct(char *addr)
 				return 0;
 	}
 	return 1;
-}
-
-static void uffd_protect(char *addr, size_t size)
-{
-	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg = {
-		.range = { .start = (uintptr_t)addr, .len = size },
-		.mode = UFFDIO_REGISTER_MODE_WP,
-	};
-	struct uffdio_writeprotect wp = {
-		.range = reg.range,
-		.mode = UFFDIO_WRITEPROTECT_MODE_WP,
-	};
-	int fd = syscall(__NR_userfaultfd, O_CLOEXEC);
-
-	if (fd < 0)
-		e2e_setup_fail("userfaultfd");
-	if (ioctl(fd, UFFDIO_API, &api))
-		e2e_setup_fail("UFFDIO_API");
-	if (ioctl(fd, UFFDIO_REGISTER, &reg))
-		e2e_setup_fail("UFFDIO_REGISTER");
-	if (ioctl(fd, UFFDIO_WRITEPROTECT, &wp))
-		e2e_setup_fail("UFFDIO_WRITEPROTECT");
-	/* The descriptor stays open: closing it would unprotect the range. */
 }
 
 int main(int argc, char **argv)
@@ -128,9 +90,8 @@ int main(int argc, char **argv)
 	if (uffd_wp && (uname(&u) || strcmp(u.machine, "x86_64")))
 		e2e_skip("uffd-wp is x86_64-only in 6.1 (HAVE_ARCH_USERFAULTFD_WP)");
 
-	pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
-	if (pagemap_fd < 0)
-		e2e_setup_fail("open-pagemap");
+	if (!(e2e_pagemap(&size) & E2E_PM_PRESENT))
+		e2e_setup_fail("pagemap");
 	addr = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (addr == MAP_FAILED)
@@ -153,8 +114,9 @@ int main(int argc, char **argv)
 	}
 	ksm_set(KSM_SYSFS "run", "0");
 
+	/* The descriptor stays open: closing it would unprotect the range. */
 	if (uffd_wp)
-		uffd_protect(addr, size);
+		e2e_uffd_protect(e2e_uffd_open(0), addr, size);
 	alarm(HANG_SECONDS);
 	if (madvise(addr, size, MADV_UNMERGEABLE)) {
 		printf("%s\n", e2e_errname(errno));
@@ -167,7 +129,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (i = 0; i < NR_PAGES; i++)
-		if (uffd_wp && !(pagemap(addr + i * page_size) & PM_UFFD_WP)) {
+		if (uffd_wp && !(e2e_pagemap(addr + i * page_size) & E2E_PM_UFFD_WP)) {
 			printf("wp-lost\n");
 			return 0;
 		}

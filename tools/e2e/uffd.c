@@ -57,58 +57,9 @@
 #include "gup_test.h"
 
 #define HANG_SECONDS	10
-#define PM_PFN_MASK	((1ULL << 55) - 1)
-#define PM_SOFT_DIRTY	(1ULL << 55)
-#define PM_UFFD_WP	(1ULL << 57)
-#define PM_PRESENT	(1ULL << 63)
-
 /* The child's verdicts, as its exit status. */
 enum { CHILD_OK, CHILD_WP_BIT, CHILD_NO_WP_BIT, CHILD_NOT_COPIED,
        CHILD_PAGEMAP };
-
-static uint64_t pagemap(void *addr)
-{
-	uint64_t ent;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
-
-	if (fd < 0)
-		return 0;
-	if (pread(fd, &ent, sizeof(ent),
-		  (uintptr_t)addr / page_size * sizeof(ent)) != sizeof(ent))
-		ent = 0;
-	close(fd);
-	return ent;
-}
-
-static int uffd_open(uint64_t features)
-{
-	struct uffdio_api api = { .api = UFFD_API, .features = features };
-	/* Non-blocking: poll() reports only an error on a blocking one. */
-	int fd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
-
-	if (fd < 0)
-		e2e_setup_fail("userfaultfd");
-	if (ioctl(fd, UFFDIO_API, &api))
-		e2e_setup_fail("UFFDIO_API");
-	return fd;
-}
-
-static void uffd_protect(int fd, void *addr, size_t size)
-{
-	struct uffdio_register reg = {
-		.range = { .start = (uintptr_t)addr, .len = size },
-		.mode = UFFDIO_REGISTER_MODE_WP,
-	};
-	struct uffdio_writeprotect wp = {
-		.range = reg.range,
-		.mode = UFFDIO_WRITEPROTECT_MODE_WP,
-	};
-
-	if (ioctl(fd, UFFDIO_REGISTER, &reg))
-		e2e_setup_fail("UFFDIO_REGISTER");
-	if (ioctl(fd, UFFDIO_WRITEPROTECT, &wp))
-		e2e_setup_fail("UFFDIO_WRITEPROTECT");
-}
 
 /*
  * What the monitor process needs: the range, what to do, and the number
@@ -222,22 +173,22 @@ static int run_child(int (*fn)(char *, uint64_t), char *addr, uint64_t pfn)
 
 static int child_fork(char *addr, uint64_t pfn)
 {
-	uint64_t ent = pagemap(addr);
+	uint64_t ent = e2e_pagemap(addr);
 
 	(void)pfn;
-	if (!(ent & PM_PRESENT))
+	if (!(ent & E2E_PM_PRESENT))
 		return CHILD_PAGEMAP;
 	*(volatile char *)addr = 'C';
-	return ent & PM_UFFD_WP ? CHILD_WP_BIT : CHILD_OK;
+	return ent & E2E_PM_UFFD_WP ? CHILD_WP_BIT : CHILD_OK;
 }
 
 static int child_pin_fork(char *addr, uint64_t pfn)
 {
-	uint64_t ent = pagemap(addr);
+	uint64_t ent = e2e_pagemap(addr);
 
-	if (!(ent & PM_PRESENT) || !(ent & PM_PFN_MASK))
+	if (!(ent & E2E_PM_PRESENT) || !(ent & E2E_PM_PFN_MASK))
 		return CHILD_PAGEMAP;
-	if ((ent & PM_PFN_MASK) == pfn)
+	if ((ent & E2E_PM_PFN_MASK) == pfn)
 		return CHILD_NOT_COPIED;
 	return child_fork(addr, pfn);
 }
@@ -259,16 +210,16 @@ static void unprotect(void)
 	if (cr < 0 || write(cr, "4", 1) != 1)
 		e2e_setup_fail("clear_refs");
 	close(cr);
-	if (pagemap(addr) & PM_SOFT_DIRTY)
+	if (e2e_pagemap(addr) & E2E_PM_SOFT_DIRTY)
 		e2e_setup_fail("still-soft-dirty");
-	uffd = uffd_open(0);
-	uffd_protect(uffd, addr, page_size);
+	uffd = e2e_uffd_open(0);
+	e2e_uffd_protect(uffd, addr, page_size);
 	wp.range.start = (uintptr_t)addr;
 	wp.range.len = page_size;
 	if (ioctl(uffd, UFFDIO_WRITEPROTECT, &wp))
 		e2e_setup_fail("UFFDIO_WRITEPROTECT-off");
 	*(volatile char *)addr = 'W';
-	printf("%s\n", pagemap(addr) & PM_SOFT_DIRTY ? "soft-dirty" : "clean");
+	printf("%s\n", e2e_pagemap(addr) & E2E_PM_SOFT_DIRTY ? "soft-dirty" : "clean");
 	exit(0);
 }
 
@@ -354,10 +305,10 @@ int main(int argc, char **argv)
 		if (ioctl(gup, PIN_LONGTERM_TEST_START, &args))
 			e2e_setup_fail("PIN_LONGTERM_TEST_START");
 	}
-	pfn = pagemap(addr) & PM_PFN_MASK;
-	uffd = uffd_open(event ? UFFD_FEATURE_EVENT_FORK : 0);
-	uffd_protect(uffd, addr, size);
-	if (!(pagemap(addr) & PM_UFFD_WP))
+	pfn = e2e_pagemap(addr) & E2E_PM_PFN_MASK;
+	uffd = e2e_uffd_open(event ? UFFD_FEATURE_EVENT_FORK : 0);
+	e2e_uffd_protect(uffd, addr, size);
+	if (!(e2e_pagemap(addr) & E2E_PM_UFFD_WP))
 		e2e_setup_fail("parent-not-protected");
 
 	if (!event) {
