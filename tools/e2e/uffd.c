@@ -27,6 +27,11 @@
  *             event-read prints, or "not-copied" when the child maps the
  *             parent's page (then the case tested nothing).
  *
+ * unshare     A child keeps the page shared (fork() without EVENT_FORK),
+ *             and a read-only long-term pin makes GUP unshare it: the
+ *             parent's exclusive copy must still be write-protected, so
+ *             its next write is a userfault that a monitor process sees.
+ *             Prints "trapped", "not-trapped" or "not-unshared".
  * unprotect   KIND shmem only (a MAP_SHARED memfd page): with soft-dirty
  *             tracking restarted (clear_refs 4), protect the page with
  *             uffd-wp, unprotect it, write it: the write must still be
@@ -66,9 +71,15 @@ enum { CHILD_OK, CHILD_WP_BIT, CHILD_NO_WP_BIT, CHILD_NOT_COPIED,
  * of the parent's userfaultfd, which it takes with pidfd_getfd() (the
  * e2e kernel has no sockets to pass it with SCM_RIGHTS).
  */
+enum monitor_mode {
+	MON_LOSE_EVENT,		/* exit once the fork event is pending */
+	MON_CHILD_FAULT,	/* read it, wait for the child's WP fault */
+	MON_FAULT,		/* wait for a WP fault on this userfaultfd */
+};
+
 struct monitor_job {
 	uint64_t addr, size;
-	int read_event, fd;
+	int mode, fd;
 };
 
 /* The parent's end: pipes to[1] (jobs) and from[0] (replies). */
@@ -104,11 +115,12 @@ static int recv_fd(struct monitor_job *job)
 }
 
 /*
- * The monitor: take the parent's userfaultfd and wait for the fork
- * event.  Without read_event, exit without reading it (the only
- * reference goes).  With it, read it, wait for the child's write fault
- * on the child's userfaultfd, report it (one byte: 'T' trapped, 'N' no
- * fault) and resolve it.
+ * The monitor: take the parent's userfaultfd and do what job.mode says.
+ * MON_LOSE_EVENT: exit, once the fork event is pending, without reading
+ * it (the only reference goes).  MON_CHILD_FAULT: read it, and wait on
+ * the child's userfaultfd.  MON_FAULT: wait on the parent's.  Waiting:
+ * for a write fault on a write-protected page; report it (one byte: 'T'
+ * trapped, 'N' no such fault within HANG_SECONDS) and resolve it.
  */
 static void monitor_process(void)
 {
@@ -117,32 +129,33 @@ static void monitor_process(void)
 	struct monitor_job job;
 	struct uffd_msg msg;
 	char verdict = 'N';
-	int fd, child;
+	int fd;
 
 	fd = recv_fd(&job);
 	if (fd < 0)
 		_exit(1);
 	pfd.fd = fd;
-	if (poll(&pfd, 1, HANG_SECONDS * 1000) != 1 || pfd.revents != POLLIN)
-		_exit(1);
-	if (!job.read_event)
-		_exit(0);
-	if (read(fd, &msg, sizeof(msg)) != sizeof(msg) ||
-	    msg.event != UFFD_EVENT_FORK)
-		_exit(1);
-	child = msg.arg.fork.ufd;
-	pfd.fd = child;
+	if (job.mode != MON_FAULT) {
+		if (poll(&pfd, 1, HANG_SECONDS * 1000) != 1 || pfd.revents != POLLIN)
+			_exit(1);
+		if (job.mode == MON_LOSE_EVENT)
+			_exit(0);
+		if (read(fd, &msg, sizeof(msg)) != sizeof(msg) ||
+		    msg.event != UFFD_EVENT_FORK)
+			_exit(1);
+		pfd.fd = fd = msg.arg.fork.ufd;
+	}
 	if (poll(&pfd, 1, HANG_SECONDS * 1000) == 1 && pfd.revents == POLLIN &&
-	    read(child, &msg, sizeof(msg)) == sizeof(msg) &&
+	    read(fd, &msg, sizeof(msg)) == sizeof(msg) &&
 	    msg.event == UFFD_EVENT_PAGEFAULT &&
 	    (msg.arg.pagefault.flags & UFFD_PAGEFAULT_FLAG_WP))
 		verdict = 'T';
 	if (write(from_mon[1], &verdict, 1) != 1)
 		_exit(1);
-	/* Let the child's write go through. */
+	/* Let the faulting write go through. */
 	wp.range.start = job.addr;
 	wp.range.len = job.size;
-	ioctl(child, UFFDIO_WRITEPROTECT, &wp);
+	ioctl(fd, UFFDIO_WRITEPROTECT, &wp);
 	_exit(0);
 }
 
@@ -242,6 +255,51 @@ static const char *trap_verdict(int ret, char verdict)
 	return ret == CHILD_WP_BIT ? "trapped" : "trapped-without-bit";
 }
 
+/*
+ * The unshare case: fork a child that only keeps the page shared, take
+ * a read-only pin (GUP unshares: the parent gets an exclusive copy),
+ * then write: the copy must still be write-protected.  The child is
+ * gone when this returns; prints the verdict.
+ */
+static void unshare(char *addr, uint64_t pfn, struct monitor_job *job)
+{
+	struct pin_longterm_test args = { .addr = (uintptr_t)addr,
+					  .size = page_size };
+	int gup = e2e_gup_test_fd(), hold[2], status;
+	char verdict;
+	pid_t sharer;
+
+	if (pipe(hold))
+		e2e_setup_fail("pipe");
+	fflush(stdout);
+	sharer = fork();
+	if (sharer < 0)
+		e2e_setup_fail("fork");
+	if (!sharer) {
+		close(hold[1]);
+		/* Keep the page shared until the parent closes the pipe. */
+		_exit(read(hold[0], &verdict, 1) < 0);
+	}
+	close(hold[0]);
+	if (ioctl(gup, PIN_LONGTERM_TEST_START, &args))
+		e2e_setup_fail("PIN_LONGTERM_TEST_START");
+	if ((e2e_pagemap(addr) & E2E_PM_PFN_MASK) == pfn) {
+		printf("not-unshared\n");
+		exit(0);
+	}
+	job->mode = MON_FAULT;
+	send_fd(job->fd, job);
+	*(volatile char *)addr = 'W';
+	if (read(from_mon[0], &verdict, 1) != 1)
+		e2e_setup_fail("monitor-verdict");
+	close(hold[1]);
+	waitpid(sharer, &status, 0);
+	if (ioctl(gup, PIN_LONGTERM_TEST_STOP))
+		e2e_setup_fail("PIN_LONGTERM_TEST_STOP");
+	printf("%s\n", verdict == 'T' ? "trapped" : "not-trapped");
+	exit(0);
+}
+
 int main(int argc, char **argv)
 {
 	struct pin_longterm_test args = { 0 };
@@ -261,13 +319,15 @@ int main(int argc, char **argv)
 	}
 	if (argc != 3 || (strcmp(argv[1], "anon") && strcmp(argv[1], "hugetlb")) ||
 	    (strcmp(argv[2], "fork") && strcmp(argv[2], "pin-fork") &&
-	     strcmp(argv[2], "event-lost") && strcmp(argv[2], "event-read"))) {
-		fprintf(stderr, "usage: uffd anon|hugetlb fork|event-lost|event-read|pin-fork\n"
+	     strcmp(argv[2], "event-lost") && strcmp(argv[2], "event-read") &&
+	     strcmp(argv[2], "unshare"))) {
+		fprintf(stderr, "usage: uffd anon|hugetlb fork|event-lost|event-read|pin-fork|unshare\n"
 			"       uffd shmem unprotect\n");
 		return 2;
 	}
 	hugetlb = !strcmp(argv[1], "hugetlb");
 	pin_fork = !strcmp(argv[2], "pin-fork");
+	/* Every case but "fork" has a monitor process. */
 	event = strcmp(argv[2], "fork");
 	if (uname(&u) || strcmp(u.machine, "x86_64"))
 		e2e_skip("uffd-wp is x86_64-only in 6.1 (HAVE_ARCH_USERFAULTFD_WP)");
@@ -306,7 +366,8 @@ int main(int argc, char **argv)
 			e2e_setup_fail("PIN_LONGTERM_TEST_START");
 	}
 	pfn = e2e_pagemap(addr) & E2E_PM_PFN_MASK;
-	uffd = e2e_uffd_open(event ? UFFD_FEATURE_EVENT_FORK : 0);
+	uffd = e2e_uffd_open(event && strcmp(argv[2], "unshare") ?
+			     UFFD_FEATURE_EVENT_FORK : 0);
 	e2e_uffd_protect(uffd, addr, size);
 	if (!(e2e_pagemap(addr) & E2E_PM_UFFD_WP))
 		e2e_setup_fail("parent-not-protected");
@@ -318,7 +379,11 @@ int main(int argc, char **argv)
 
 	job.addr = (uintptr_t)addr;
 	job.size = size;
-	job.read_event = strcmp(argv[2], "event-lost");
+	if (!strcmp(argv[2], "unshare")) {
+		job.fd = uffd;
+		unshare(addr, pfn, &job);
+	}
+	job.mode = strcmp(argv[2], "event-lost") ? MON_CHILD_FAULT : MON_LOSE_EVENT;
 	send_fd(uffd, &job);
 	close(uffd);	/* the monitor holds the only reference now */
 	ret = run_child(pin_fork ? child_pin_fork : child_fork, addr, pfn);
@@ -329,7 +394,7 @@ int main(int argc, char **argv)
 	}
 	if (pin_fork && ioctl(gup, PIN_LONGTERM_TEST_STOP))
 		e2e_setup_fail("PIN_LONGTERM_TEST_STOP");
-	if (!job.read_event) {
+	if (job.mode == MON_LOSE_EVENT) {
 		printf("%s\n", fork_verdict(ret));
 		return 0;
 	}
