@@ -239,9 +239,11 @@ if [ "$MODE" = upstream ]; then
 	# The selftest of the mainline patches, from the patched tree, against
 	# its own UAPI headers, as tools/testing/selftests/mm/Makefile builds
 	# it (but static, for the initramfs).
-	hdr=$OUT/build-$ARCH-up-patched/usr-headers
-	kmake "$SRC_PATCHED" "$OUT/build-$ARCH-up-patched" -s headers_install INSTALL_HDR_PATH="$hdr" ||
-		die "e2e: headers_install in the patched 6.12 tree failed"
+	# "make headers" leaves them in the build directory's usr/include
+	# (headers_install would only copy them, with rsync).
+	hdr=$OUT/build-$ARCH-up-patched/usr
+	kmake "$SRC_PATCHED" "$OUT/build-$ARCH-up-patched" -s headers ||
+		die "e2e: make headers in the patched 6.12 tree failed"
 	st=$SRC_PATCHED/tools/testing/selftests
 	"${CROSS}gcc" -static -O2 -Wall -I "$SRC_PATCHED" -isystem "$hdr/include" \
 		-isystem "$SRC_PATCHED/tools/include/uapi" -I "$st" -I "$st/mm" \
