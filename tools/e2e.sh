@@ -130,6 +130,7 @@ build_kernel() {
 	mkdir -p "$b"
 	frag=$b/e2e.fragment
 	cat "$E2E/kernel.config" "$E2E/kernel-$ARCH.config" >"$frag.new"
+	[[ "$variant" != up-* ]] || cat "$E2E/kernel-upstream.config" >>"$frag.new"
 	log=$b/build.log
 	if [ ! -f "$b/.config" ] || ! cmp -s "$frag" "$frag.new"; then
 		mv "$frag.new" "$frag"
