@@ -7,7 +7,7 @@
 #   BASE_REF=<rev>           with KERNEL_DIR: the base to apply the series on
 #   FORCE=1                  accept another kernel version, or drop unrefreshed commits
 #   CACHE_DIR=/path          where the Debian tree, build dirs and ccache live
-#   DROP="0013 0014"         for "make without": the patches to leave out
+#   DROP="0020 0021"         for "make without": the patches to leave out
 #   E2E=1                    for "make without": the e2e plan instead of KUnit
 #   SET=upstream             for "make send-dry-run"/"make send": the mainline patches
 #   UPSTREAM=0               for "make test": leave out "make upstream" and its dry run

@@ -4,7 +4,7 @@
 # ("patched") under QEMU and run the user-space tests of tools/e2e/plan
 # in each; print test x (stock, patched), expected and observed.
 #
-# make without DROP="0041" E2E=1 [ARCH=]: boot base + series less the
+# make without DROP="0049" E2E=1 [ARCH=]: boot base + series less the
 # patches in DROP ("without") and run the same plan in it; print every
 # row that does not observe what the series gives (the patched column),
 # i.e. the rows that fail without those patches.
@@ -168,7 +168,7 @@ declare -A KERNEL
 FIRST=stock
 if [ "$MODE" = without ]; then
 	FIRST=without
-	[ -n "${DROP:-}" ] || die 'name the patches to leave out: DROP="0041"'
+	[ -n "${DROP:-}" ] || die 'name the patches to leave out: DROP="0049"'
 	keep=()
 	for d in $DROP; do
 		printf '%s\n' "${PATCHES[@]}" | grep -q "^$d-" || die "DROP: no patch $d-* in series"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make without DROP="0013 0014" [ARCH=...] [SUITE=mm_gup_longterm]:
+# make without DROP="0020 0021" [ARCH=...] [SUITE=mm_gup_longterm]:
 # prove that tests can fail.  Builds the series without the patches named
 # in DROP (their numbers), in the walk's worktree and build directory, runs
 # the KUnit suites and lists every case with its result.  The cases that
@@ -17,7 +17,7 @@ lock_tree
 ARCH=${1:-${ARCH:-x86_64}}
 CROSS=$(arch_cross "$ARCH")
 QEMU=$(arch_qemu "$ARCH")
-[ -n "${DROP:-}" ] || die 'name the patches to leave out: DROP="0013 0014"'
+[ -n "${DROP:-}" ] || die 'name the patches to leave out: DROP="0020 0021"'
 need python3 make "${CROSS}gcc" "$QEMU" ccache
 "$REPO/tools/apply.sh" >/dev/null
 DIR=$(git -C "$(kernel_dir)" rev-parse --show-toplevel)

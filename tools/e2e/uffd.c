@@ -37,6 +37,10 @@
  *             uffd-wp, unprotect it, write it: the write must still be
  *             seen, i.e. the page must be soft-dirty in pagemap.  Prints
  *             "soft-dirty" or "clean".
+ * pin-armed   KIND shmem only: register the memfd page with userfaultfd in
+ *             write-protect mode (uffd-wp armed, the page left writable)
+ *             and take a writable long-term pin through gup_test.  Prints
+ *             "ok" or the errno's name.
  *
  * uffd-wp exists on x86_64 only in 6.1 (HAVE_ARCH_USERFAULTFD_WP): on
  * other architectures the program skips, saying so.
@@ -236,6 +240,45 @@ static void unprotect(void)
 	exit(0);
 }
 
+/*
+ * The pin-armed case: uffd-wp armed on a shared memfd mapping (registered
+ * in write-protect mode, the page itself left writable) makes the VMA
+ * want write notification, but shmem needs no dirty tracking, so a
+ * writable long-term pin must still be taken.
+ */
+static void pin_armed(void)
+{
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_WP };
+	struct pin_longterm_test args = {
+		.flags = PIN_LONGTERM_TEST_FLAG_USE_WRITE,
+	};
+	int fd = memfd_create("e2e", 0), uffd, gup;
+	char *addr;
+
+	if (fd < 0 || ftruncate(fd, page_size))
+		e2e_setup_fail("memfd");
+	addr = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (addr == MAP_FAILED)
+		e2e_setup_fail("mmap");
+	*(volatile char *)addr = 'S';
+	uffd = e2e_uffd_open(0);
+	reg.range.start = (uintptr_t)addr;
+	reg.range.len = page_size;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg))
+		e2e_setup_fail("UFFDIO_REGISTER");
+	gup = e2e_gup_test_fd();
+	args.addr = (uintptr_t)addr;
+	args.size = page_size;
+	if (ioctl(gup, PIN_LONGTERM_TEST_START, &args)) {
+		printf("%s\n", e2e_errname(errno));
+		exit(0);
+	}
+	if (ioctl(gup, PIN_LONGTERM_TEST_STOP))
+		e2e_setup_fail("PIN_LONGTERM_TEST_STOP");
+	printf("ok\n");
+	exit(0);
+}
+
 static const char *fork_verdict(int ret)
 {
 	return ret < 0 ? "hang" : ret == CHILD_OK ? "ok" :
@@ -312,17 +355,20 @@ int main(int argc, char **argv)
 	uint64_t pfn;
 	char *addr;
 
-	if (argc == 3 && !strcmp(argv[1], "shmem") && !strcmp(argv[2], "unprotect")) {
+	if (argc == 3 && !strcmp(argv[1], "shmem") &&
+	    (!strcmp(argv[2], "unprotect") || !strcmp(argv[2], "pin-armed"))) {
 		if (uname(&u) || strcmp(u.machine, "x86_64"))
 			e2e_skip("uffd-wp is x86_64-only in 6.1 (HAVE_ARCH_USERFAULTFD_WP)");
-		unprotect();
+		if (!strcmp(argv[2], "unprotect"))
+			unprotect();
+		pin_armed();
 	}
 	if (argc != 3 || (strcmp(argv[1], "anon") && strcmp(argv[1], "hugetlb")) ||
 	    (strcmp(argv[2], "fork") && strcmp(argv[2], "pin-fork") &&
 	     strcmp(argv[2], "event-lost") && strcmp(argv[2], "event-read") &&
 	     strcmp(argv[2], "unshare"))) {
 		fprintf(stderr, "usage: uffd anon|hugetlb fork|event-lost|event-read|pin-fork|unshare\n"
-			"       uffd shmem unprotect\n");
+			"       uffd shmem unprotect|pin-armed\n");
 		return 2;
 	}
 	hugetlb = !strcmp(argv[1], "hugetlb");
