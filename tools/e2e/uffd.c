@@ -210,11 +210,10 @@ static int child_pin_fork(char *addr, uint64_t pfn)
 	return child_fork(addr, pfn);
 }
 
-/* The unprotect case: does the write after uffd-wp is lifted count? */
-static void unprotect(void)
+/* A written page of a MAP_SHARED memfd mapping. */
+static char *memfd_page(void)
 {
-	struct uffdio_writeprotect wp = { 0 };
-	int fd = memfd_create("e2e", 0), uffd, cr;
+	int fd = memfd_create("e2e", 0);
 	char *addr;
 
 	if (fd < 0 || ftruncate(fd, page_size))
@@ -223,6 +222,16 @@ static void unprotect(void)
 	if (addr == MAP_FAILED)
 		e2e_setup_fail("mmap");
 	*(volatile char *)addr = 'S';
+	return addr;
+}
+
+/* The unprotect case: does the write after uffd-wp is lifted count? */
+static void unprotect(void)
+{
+	struct uffdio_writeprotect wp = { 0 };
+	char *addr = memfd_page();
+	int uffd, cr;
+
 	cr = open("/proc/self/clear_refs", O_WRONLY);
 	if (cr < 0 || write(cr, "4", 1) != 1)
 		e2e_setup_fail("clear_refs");
@@ -252,15 +261,9 @@ static void pin_armed(void)
 	struct pin_longterm_test args = {
 		.flags = PIN_LONGTERM_TEST_FLAG_USE_WRITE,
 	};
-	int fd = memfd_create("e2e", 0), uffd, gup;
-	char *addr;
+	char *addr = memfd_page();
+	int uffd, gup;
 
-	if (fd < 0 || ftruncate(fd, page_size))
-		e2e_setup_fail("memfd");
-	addr = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (addr == MAP_FAILED)
-		e2e_setup_fail("mmap");
-	*(volatile char *)addr = 'S';
 	uffd = e2e_uffd_open(0);
 	reg.range.start = (uintptr_t)addr;
 	reg.range.len = page_size;
