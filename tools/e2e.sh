@@ -286,7 +286,7 @@ boot() {
 	mkfs.ext4 -q -F "$DISK" || die "e2e: mkfs.ext4 failed"
 	args=(-nodefaults -nographic -no-reboot -serial stdio -m 1024 -smp 2
 		-kernel "${KERNEL[$variant]}" -initrd "$U/initramfs.cpio"
-		-append "console=$CONSOLE hugepages=$HUGEPAGES panic=-1 e2e_plan=$plan e2e_kernel=$variant${APPEND:+ $APPEND}"
+		-append "console=$CONSOLE hugepages=$HUGEPAGES secretmem.enable=1 panic=-1 e2e_plan=$plan e2e_kernel=$variant${APPEND:+ $APPEND}"
 		-drive "file=$DISK,format=raw,if=none,id=d0")
 	case "$ARCH" in
 	x86_64) args+=(-bios qboot.rom -accel "$ACCEL" -device virtio-blk-pci,drive=d0) ;;

@@ -144,6 +144,20 @@ void e2e_map(const char *kind, size_t size, char fill, struct e2e_map *m)
 			e2e_skip("no-free-huge-pages");
 		if (m->addr != MAP_FAILED)
 			memset(m->addr, fill, size);
+	} else if (!strcmp(kind, "secretmem")) {
+#ifdef SYS_memfd_secret
+		m->fd = syscall(SYS_memfd_secret, 0);
+#else
+		errno = ENOSYS;
+#endif
+		/* Not built in, or not enabled: secretmem.enable=1 on 6.1. */
+		if (m->fd < 0)
+			e2e_skip("no-memfd_secret");
+		if (ftruncate(m->fd, size))
+			e2e_setup_fail("secretmem-ftruncate");
+		m->addr = mmap(NULL, size, prot, MAP_SHARED, m->fd, 0);
+		if (m->addr != MAP_FAILED)
+			memset(m->addr, fill, size);
 	} else {
 		errno = EINVAL;
 		e2e_setup_fail(kind);
