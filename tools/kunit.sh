@@ -54,7 +54,7 @@ esac
 CROSS=$(arch_cross "$ARCH")
 KEY=$(step_key "kunit-build $ARCH" "$(git -C "$DIR" rev-parse "HEAD^{tree}")" \
 	@"$REPO/kunit/gup-series.kunitconfig" @"$REPO/kunit/$ARCH.kunitconfig" \
-	@"$REPO/kunit/rdma.kunitconfig" @"$REPO/kunit/qemu/$ARCH.py" "$(toolchain_id)" @"$REPO/tools/kunit.sh" \
+	@"$REPO/kunit/rdma.kunitconfig" @"$REPO/kunit/iommu-$ARCH.kunitconfig" @"$REPO/kunit/qemu/$ARCH.py" "$(toolchain_id)" @"$REPO/tools/kunit.sh" \
 	"$(printf '%s\n' "${common[@]}" | grep -v -e '^--jobs=' -e '^--build_dir=' -e '^--kunitconfig=' -e '^--qemu_config=')")
 built_id() {
 	cat "$BUILD/$IMAGE" "$BUILD/.config" 2>/dev/null | sha1sum | cut -c1-40

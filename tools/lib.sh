@@ -199,7 +199,8 @@ kunit_args() {
 	if [ -f "$REPO/kunit/$1.kunitconfig" ]; then
 		KUNIT_ARGS+=(--kunitconfig="$REPO/kunit/$1.kunitconfig")
 	fi
-	KUNIT_ARGS+=(--kunitconfig="$REPO/kunit/rdma.kunitconfig")
+	KUNIT_ARGS+=(--kunitconfig="$REPO/kunit/rdma.kunitconfig"
+		--kunitconfig="$REPO/kunit/iommu-$1.kunitconfig")
 	KUNIT_ARGS+=(--qemu_config="$REPO/kunit/qemu/$1.py" --jobs="$(nproc)")
 	if [ -n "$cross" ]; then
 		KUNIT_ARGS+=(--cross_compile="$cross")

@@ -12,5 +12,9 @@ CONFIG_SERIAL_AMBA_PL011_CONSOLE=y''',
 			   # its unshared copy, with room to spare.  vivid.allocators=1: dma_buf_mmap
 			   # exports a videobuf2-dma-contig buffer from vivid.
 			   kernel_command_line='console=ttyAMA0 hugepages=4 vivid.allocators=1',
-			   extra_qemu_params=['-machine', 'virt', '-cpu', 'cortex-a57',
+			   # An SMMUv3 in front of the PCIe host bridge and QEMU's edu
+			   # device, which dma_buf_mmap drives through iommu-dma (the
+			   # kernel options are in kunit/iommu-arm64.kunitconfig).
+			   extra_qemu_params=['-machine', 'virt,iommu=smmuv3', '-device', 'edu',
+					      '-cpu', 'cortex-a57',
 					      '-accel', 'tcg', '-smp', '2', '-m', '2048'])

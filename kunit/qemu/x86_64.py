@@ -15,6 +15,11 @@ CONFIG_SERIAL_8250_CONSOLE=y''',
 			   # its unshared copy, with room to spare.  vivid.allocators=1: dma_buf_mmap
 			   # exports a videobuf2-dma-contig buffer from vivid.
 			   kernel_command_line='console=ttyS0 hugepages=4 vivid.allocators=1',
-			   extra_qemu_params=['-bios', 'qboot.rom',
+			   # q35 with VT-d in front of QEMU's edu PCI device, which
+			   # dma_buf_mmap drives through iommu-dma (the kernel options
+			   # are in kunit/iommu-x86_64.kunitconfig).
+			   extra_qemu_params=['-machine', 'q35', '-bios', 'qboot.rom',
+					      '-device', 'intel-iommu,intremap=off',
+					      '-device', 'edu',
 					      '-accel', os.environ.get('GUP_QEMU_ACCEL', 'tcg'),
 					      '-smp', '2', '-m', '2048'])
