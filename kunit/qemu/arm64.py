@@ -11,7 +11,10 @@ CONFIG_SERIAL_AMBA_PL011_CONSOLE=y''',
 			   # Huge pages for the hugetlb cases: one mapped page-cache page and
 			   # its unshared copy, with room to spare.  vivid.allocators=1: dma_buf_mmap
 			   # exports a videobuf2-dma-contig buffer from vivid.
-			   kernel_command_line='console=ttyAMA0 hugepages=4 vivid.allocators=1',
+			   # pci_stub.ids: with a device tree, a PCI device joins its
+			   # IOMMU when a driver binds it; pci-stub binds edu.
+			   kernel_command_line='console=ttyAMA0 hugepages=4 vivid.allocators=1 '
+					       'pci_stub.ids=1234:11e8',
 			   # An SMMUv3 in front of the PCIe host bridge and QEMU's edu
 			   # device, which dma_buf_mmap drives through iommu-dma (the
 			   # kernel options are in kunit/iommu-arm64.kunitconfig).
