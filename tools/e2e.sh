@@ -120,7 +120,9 @@ tree_commit() {
 
 case "$ARCH" in
 x86_64) IMAGE=arch/x86/boot/bzImage; TARGET=bzImage; CONSOLE=ttyS0 ;;
-arm64) IMAGE=arch/arm64/boot/Image; TARGET=Image; CONSOLE=ttyAMA0 ;;
+# memfd_secret() needs a direct map it can change: on arm64, rodata=full
+# (the test kernel's allnoconfig leaves RODATA_FULL_DEFAULT_ENABLED off).
+arm64) IMAGE=arch/arm64/boot/Image; TARGET=Image; CONSOLE=ttyAMA0; ARCH_ARGS=rodata=full ;;
 s390) IMAGE=arch/s390/boot/bzImage; TARGET=bzImage; CONSOLE=ttyS0 ;;
 esac
 
@@ -286,7 +288,7 @@ boot() {
 	mkfs.ext4 -q -F "$DISK" || die "e2e: mkfs.ext4 failed"
 	args=(-nodefaults -nographic -no-reboot -serial stdio -m 1024 -smp 2
 		-kernel "${KERNEL[$variant]}" -initrd "$U/initramfs.cpio"
-		-append "console=$CONSOLE hugepages=$HUGEPAGES secretmem.enable=1 panic=-1 e2e_plan=$plan e2e_kernel=$variant${APPEND:+ $APPEND}"
+		-append "console=$CONSOLE hugepages=$HUGEPAGES secretmem.enable=1${ARCH_ARGS:+ $ARCH_ARGS} panic=-1 e2e_plan=$plan e2e_kernel=$variant${APPEND:+ $APPEND}"
 		-drive "file=$DISK,format=raw,if=none,id=d0")
 	case "$ARCH" in
 	x86_64) args+=(-bios qboot.rom -accel "$ACCEL" -device virtio-blk-pci,drive=d0) ;;
