@@ -103,6 +103,18 @@ size_t e2e_hugepage_size(void)
 	return kb * 1024;
 }
 
+/* Maps all @size bytes of m->fd shared, filled with @fill. */
+static void map_fd_shared(struct e2e_map *m, size_t size, char fill,
+			  const char *what)
+{
+	if (ftruncate(m->fd, size))
+		e2e_setup_fail(what);
+	m->addr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       m->fd, 0);
+	if (m->addr != MAP_FAILED)
+		memset(m->addr, fill, size);
+}
+
 void e2e_map(const char *kind, size_t size, char fill, struct e2e_map *m)
 {
 	int prot = PROT_READ | PROT_WRITE;
@@ -116,11 +128,9 @@ void e2e_map(const char *kind, size_t size, char fill, struct e2e_map *m)
 			       m->fd, 0);
 	} else if (!strcmp(kind, "memfd-shared")) {
 		m->fd = memfd_create("e2e", 0);
-		if (m->fd < 0 || ftruncate(m->fd, size))
+		if (m->fd < 0)
 			e2e_setup_fail("memfd");
-		m->addr = mmap(NULL, size, prot, MAP_SHARED, m->fd, 0);
-		if (m->addr != MAP_FAILED)
-			memset(m->addr, fill, size);
+		map_fd_shared(m, size, fill, "memfd");
 	} else if (!strcmp(kind, "anon")) {
 		m->addr = mmap(NULL, size, prot, MAP_PRIVATE | MAP_ANONYMOUS,
 			       -1, 0);
@@ -153,11 +163,7 @@ void e2e_map(const char *kind, size_t size, char fill, struct e2e_map *m)
 		/* Not built in, or not enabled: secretmem.enable=1 on 6.1. */
 		if (m->fd < 0)
 			e2e_skip("no-memfd_secret");
-		if (ftruncate(m->fd, size))
-			e2e_setup_fail("secretmem-ftruncate");
-		m->addr = mmap(NULL, size, prot, MAP_SHARED, m->fd, 0);
-		if (m->addr != MAP_FAILED)
-			memset(m->addr, fill, size);
+		map_fd_shared(m, size, fill, "secretmem");
 	} else {
 		errno = EINVAL;
 		e2e_setup_fail(kind);
