@@ -213,16 +213,10 @@ static int child_pin_fork(char *addr, uint64_t pfn)
 /* A written page of a MAP_SHARED memfd mapping. */
 static char *memfd_page(void)
 {
-	int fd = memfd_create("e2e", 0);
-	char *addr;
+	struct e2e_map m;
 
-	if (fd < 0 || ftruncate(fd, page_size))
-		e2e_setup_fail("memfd");
-	addr = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (addr == MAP_FAILED)
-		e2e_setup_fail("mmap");
-	*(volatile char *)addr = 'S';
-	return addr;
+	e2e_map("memfd-shared", page_size, 'S', &m);
+	return m.addr;
 }
 
 /* The unprotect case: does the write after uffd-wp is lifted count? */
