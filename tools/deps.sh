@@ -20,6 +20,8 @@ PACKAGES=(
 	ocaml-nox
 	# checkpatch.pl runs scripts/spdxcheck.py, which needs these
 	python3-ply python3-git
+	# make report's plots; the workbench's own checks (make test)
+	python3-matplotlib mypy shellcheck
 )
 
 missing=()

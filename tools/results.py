@@ -16,7 +16,9 @@ and reports in between are allowed.
 
 import argparse
 import json
+import os
 import re
+import shutil
 import sys
 
 REPORT = re.compile(r'(WARNING:|BUG:|kernel BUG at|Oops|Kernel panic|UBSAN:|'
@@ -105,6 +107,15 @@ def main():
     except (OSError, ValueError) as e:
         root = {}
         problems.append(f'no KUnit results ({e}): the build or the boot failed')
+        try:
+            os.remove(os.path.join(os.path.dirname(a.tsv) or '.', f'kunit-{a.arch}.json'))
+        except OSError:
+            pass
+    else:
+        # kunit.py's own --json (KernelCI's format), kept per arch beside
+        # the TSV: the next arch's run or the next boot would replace it.
+        shutil.copyfile(a.json, os.path.join(os.path.dirname(a.tsv) or '.',
+                                             f'kunit-{a.arch}.json'))
 
     seen = set()
     parse_failed = False

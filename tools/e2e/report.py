@@ -16,6 +16,7 @@ report.py perf --arch A [--out F] ROUND:VARIANT=LOG...
     over the rounds, their ratio, and the range of the per-round ratios.
 """
 import argparse
+import json
 import os
 import re
 import statistics
@@ -86,9 +87,10 @@ def func(args):
     runs = {v: parse(p) for v, p in (('stock', args.stock), ('patched', args.patched))}
     rows = plan_rows(args.plan)
     good = bad = skipped = 0
-    details, table = [], []
+    details, table, records = [], [], []
     for name, exp_s, exp_p in rows:
         cells, ok, skip = [], True, None
+        record = {'name': name}
         for variant, exp in (('stock', exp_s), ('patched', exp_p)):
             obs, reps = runs[variant][0].get(name), runs[variant][1].get(name, [])
             if reps:
@@ -112,16 +114,21 @@ def func(args):
                 if reps:
                     obs += ' +%d report(s)' % len(reps)
             ok = ok and cell_ok
+            record[variant] = {'expected': exp, 'observed': obs, 'ok': cell_ok}
             cells.append('%s / %s%s' % (exp, obs, '' if cell_ok else ' (!)'))
         if not ok:
             verdict = 'NOT AS EXPECTED'
             bad += 1
+            record['status'] = 'fail'
         elif skip:
             verdict = 'skipped: ' + skip
             skipped += 1
+            record.update(status='skip', reason=skip)
         else:
             verdict = 'as expected'
             good += 1
+            record['status'] = 'pass'
+        records.append(record)
         table.append((name, cells[0], cells[1], verdict))
     head = ('test', 'stock: expected / observed', 'patched: expected / observed', 'verdict')
     w = [max(len(r[i]) for r in table + [head]) for i in range(3)]
@@ -156,6 +163,11 @@ def func(args):
         if len(details) > 12:
             out.append("    ... %d more in the console logs" % (len(details) - 12))
     emit(args.out, out)
+    if args.out:
+        # The same rows as data, for the results model (tools/workbench).
+        with open(os.path.splitext(args.out)[0] + '.json', 'w') as f:
+            json.dump({'arch': args.arch, 'title': args.title, 'rows': records,
+                       'problems': problems}, f, indent=1)
     return 1 if bad or problems else 0
 
 
@@ -227,6 +239,7 @@ def perf(args):
            '%-6s %-20s %8s %8s %7s  %s' % ('memory', 'operation', 'stock', 'patched',
                                            'ratio', 'per-round ratios (min..max)'),
            '%s %s %s %s %s  %s' % ('-' * 6, '-' * 20, '-' * 8, '-' * 8, '-' * 7, '-' * 27)]
+    records = []
     for key in order:
         s, p = per[key]['stock'], per[key]['patched']
         if not s or not p:
@@ -234,11 +247,18 @@ def perf(args):
         ms, mp = statistics.median(s.values()), statistics.median(p.values())
         # Each round's patched boot against the same round's stock boot.
         pairs = [p[r] / s[r] for r in s if r in p and s[r]]
+        records.append({'memory': key[0], 'operation': key[1], 'stock': ms, 'patched': mp,
+                        'ratio': mp / ms if ms else None,
+                        'rounds': {r: {'stock': s[r], 'patched': p.get(r)} for r in sorted(s)}})
         out.append('%-6s %-20s %8.1f %8.1f %7.3f  %.3f..%.3f' % (
             key[0], key[1], ms, mp, mp / ms if ms else float('nan'),
             min(pairs) if pairs else float('nan'), max(pairs) if pairs else float('nan')))
     out += problems
     emit(args.out, out)
+    if args.out:
+        with open(os.path.splitext(args.out)[0] + '.json', 'w') as f:
+            json.dump({'arch': args.arch, 'clock': args.clock, 'unit': unit,
+                       'rows': records, 'problems': problems}, f, indent=1)
     return 1 if problems or not order else 0
 
 
