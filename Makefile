@@ -22,7 +22,7 @@ ARCH ?= x86_64
 export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP E2E SET UPSTREAM SUITE ROUNDS PERF_CLOCK BOOTS CACHE
 
 .PHONY: all deps tree apply kunit kunit-boots compile-test test refresh walk \
-	without send-dry-run send check e2e e2e-perf upstream
+	without send-dry-run send check e2e e2e-perf upstream report selftest
 
 all: test
 
@@ -73,3 +73,9 @@ e2e-perf:
 
 upstream:
 	@tools/upstream.sh
+
+report:
+	@tools/report.sh
+
+selftest:
+	@tools/selftest.sh

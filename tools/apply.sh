@@ -8,8 +8,9 @@
 #
 # Refuses, changing nothing, when the tree has uncommitted changes or the
 # work branch holds commits that patches/ does not (run "make refresh"
-# first, or FORCE=1).  If a patch does not apply, the am is aborted, the
-# message names the patch and the file, and the tree is left at the base.
+# first, or FORCE=1), or a git operation is in progress in it.  If a patch
+# does not apply, the am is aborted, the message names the patch and the
+# file, and the tree is put back as it was (HEAD, the work branch).
 . "$(dirname "$0")/lib.sh"
 lock_tree
 
@@ -34,13 +35,14 @@ fi
 
 # An am of ours that was interrupted (^C, power loss) is rolled back;
 # anything else in progress belongs to the user.
-if [ -d "$("${G[@]}" rev-parse --git-path rebase-apply)" ]; then
-	cur=$("${G[@]}" symbolic-ref -q --short HEAD || true)
-	[ "$cur" = "$WORK_BRANCH" ] ||
-		die "a git am or rebase is in progress in $DIR (on ${cur:-a detached HEAD}): finish or abort it first; nothing was changed"
-	info "aborting an interrupted git am on $WORK_BRANCH"
+ramp=$("${G[@]}" rev-parse --git-path rebase-apply)
+case "$ramp" in /*) ;; *) ramp=$DIR/$ramp ;; esac
+if [ -e "$ramp/applying" ] && [ "$("${G[@]}" symbolic-ref -q --short HEAD || true)" = "$WORK_BRANCH" ] &&
+   [ "$("${G[@]}" config --get gupseries.am || true)" = running ]; then
+	info "aborting an interrupted git am of the series on $WORK_BRANCH"
 	"${G[@]}" am --abort
 fi
+require_idle_tree "$DIR" "the kernel tree"
 
 dirty=$("${G[@]}" status --porcelain --untracked-files=no)
 if [ -n "$dirty" ]; then
@@ -72,8 +74,10 @@ if [ -n "$TIP" ] && [ "$TIP" = "$APPLIED" ] && [ "$("${G[@]}" rev-parse HEAD)" =
 fi
 "${G[@]}" config --unset gupseries.appliedkey || true
 
-# Remember the mtimes of the files the reset is about to rewrite.
+# Remember the mtimes of the files the reset is about to rewrite, and
+# where HEAD was (a branch, else the commit).
 OLD=$("${G[@]}" rev-parse HEAD)
+ORIG_HEAD=$("${G[@]}" symbolic-ref -q --short HEAD || echo "$OLD")
 STAMPS=$(mktemp -d)
 trap 'rm -rf "$STAMPS"' EXIT
 mapfile -t CHANGED < <("${G[@]}" diff --name-only --no-renames "$OLD" "$BASE")
@@ -105,6 +109,9 @@ is_user_tree && AM+=(--3way)
 paths=()
 for p in "${PATCHES[@]}"; do paths+=("$REPO/patches/$p"); done
 
+# Marks the am as ours: an interrupted one is rolled back by the next run
+# (above), a user's own is never touched.
+"${G[@]}" config gupseries.am running
 if [ ${#paths[@]} -gt 0 ] && ! out=$("${G[@]}" "${AM[@]}" "${paths[@]}" 2>&1); then
 	num=$(printf '%s\n' "$out" | sed -n 's/^Patch failed at \([0-9]*\) .*/\1/p' | head -n 1)
 	num=$((10#${num:-0}))
@@ -116,15 +123,25 @@ if [ ${#paths[@]} -gt 0 ] && ! out=$("${G[@]}" "${AM[@]}" "${paths[@]}" 2>&1); t
 		-e 's/^error: \(.*\): does not match index$/\1/p' \
 		-e 's/^CONFLICT ([a-z]*): Merge conflict in \(.*\)$/\1 (conflict)/p' | head -n 1)
 	"${G[@]}" am --abort >/dev/null 2>&1 || true
-	"${G[@]}" checkout -q -f -B "$WORK_BRANCH" "$BASE"
-	restore_mtimes "$BASE"
+	"${G[@]}" config --unset gupseries.am || true
+	# Back to where the tree was: the work branch at its old tip (or
+	# gone, if this run made it) and HEAD where it was.
+	if [ -n "$TIP" ]; then
+		"${G[@]}" update-ref "refs/heads/$WORK_BRANCH" "$TIP"
+	else
+		"${G[@]}" update-ref -d "refs/heads/$WORK_BRANCH"
+	fi
+	"${G[@]}" checkout -q -f "$ORIG_HEAD"
+	"${G[@]}" config gupseries.applied "${APPLIED:-$BASE}"
+	restore_mtimes "$OLD"
 	# git am's own advice (--continue, --skip) does not apply: we aborted.
 	printf '%s\n' "$out" | grep -v -e '^hint:' -e '^When you have resolved' \
 		-e '^If you prefer to skip' -e '^To restore the original branch' |
 		sed 's/^/    git am: /' >&2
-	die "patch $num of ${#PATCHES[@]}, patches/$name, does not apply to $BASE_DESC: ${file:-see git am output above}. The am was aborted; $DIR is left at the base ($BASE_DESC) on branch $WORK_BRANCH, clean."
+	die "patch $num of ${#PATCHES[@]}, patches/$name, does not apply to $BASE_DESC: ${file:-see git am output above}. The am was aborted; $DIR is as it was (HEAD ${ORIG_HEAD}, $WORK_BRANCH $([ -n "$TIP" ] && echo "at ${TIP:0:12}" || echo "not created"))."
 fi
 
+"${G[@]}" config --unset gupseries.am || true
 NEW=$("${G[@]}" rev-parse HEAD)
 "${G[@]}" config gupseries.applied "$NEW"
 restore_mtimes "$NEW"

@@ -47,7 +47,7 @@ MODE=${2:-func}
 ROUNDS=${ROUNDS:-5}
 PERF_CLOCK=${PERF_CLOCK:-icount}
 case "$PERF_CLOCK" in icount | wall) ;; *) die "PERF_CLOCK must be icount or wall, not '$PERF_CLOCK'" ;; esac
-SRCARCH=$(arch_srcarch "$ARCH")
+arch_srcarch "$ARCH" >/dev/null # dies on an unknown ARCH
 CROSS=$(arch_cross "$ARCH")
 QEMU=$(arch_qemu "$ARCH")
 E2E=$REPO/tools/e2e
@@ -291,9 +291,9 @@ boot() {
 		-append "console=$CONSOLE hugepages=$HUGEPAGES secretmem.enable=1${ARCH_ARGS:+ $ARCH_ARGS} panic=-1 e2e_plan=$plan e2e_kernel=$variant${APPEND:+ $APPEND}"
 		-drive "file=$DISK,format=raw,if=none,id=d0")
 	case "$ARCH" in
-	x86_64) args+=(-bios qboot.rom -accel "$ACCEL" -device virtio-blk-pci,drive=d0) ;;
-	arm64) args+=(-machine virt -cpu cortex-a57 -accel tcg -device virtio-blk-pci,drive=d0) ;;
-	s390) args+=(-machine s390-ccw-virtio -cpu qemu -accel tcg -device virtio-blk-ccw,drive=d0) ;;
+	x86_64) args+=(-bios qboot.rom -accel "$ACCEL" -device "virtio-blk-pci,drive=d0") ;;
+	arm64) args+=(-machine virt -cpu cortex-a57 -accel tcg -device "virtio-blk-pci,drive=d0") ;;
+	s390) args+=(-machine s390-ccw-virtio -cpu qemu -accel tcg -device "virtio-blk-ccw,drive=d0") ;;
 	esac
 	if [ "$plan" = perf ] && [ "$PERF_CLOCK" = icount ]; then
 		args+=(-icount shift=0)

@@ -1,7 +1,15 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # Shared shell helpers for the tools/ scripts.  Source it; do not run it.
+# Its globals are used by the scripts that source it:
+# shellcheck disable=SC2034
 
 set -euo pipefail
+
+# git, make and every tool whose output the scripts read speak one
+# language: under a German locale git's messages (which apply.sh reads
+# to name the patch that failed) would not be the ones looked for.
+export LC_ALL=C
 
 # Debian's own python3 and tools first: a python3 from pyenv or a venv
 # lacks the Debian modules (ply, git) that checkpatch's spdxcheck.py uses.
@@ -161,6 +169,34 @@ resolve_base() {
 	fi
 	git -C "$dir" rev-parse -q --verify "$base^{commit}" ||
 		die "base revision '$base' not found in $dir"
+}
+
+# require_idle_tree DIR [NAME]: refuse to touch the git tree DIR (NAME:
+# what it is, for the message) while a git operation is in progress in
+# it: a rebase (interactive or not), am, merge, cherry-pick, revert or
+# bisect.  The message names the operation and how to finish or abort
+# it.  Nothing is changed either way.
+require_idle_tree() {
+	local dir=$1 name=${2:-$1} op path what
+	for op in rebase-merge rebase-apply MERGE_HEAD CHERRY_PICK_HEAD REVERT_HEAD BISECT_LOG; do
+		path=$(git -C "$dir" rev-parse --git-path "$op") || die "$name ($dir) is not a git tree"
+		case "$path" in /*) ;; *) path=$dir/$path ;; esac
+		[ -e "$path" ] || continue
+		case "$op" in
+		rebase-merge) what="a rebase (git rebase --continue, or git rebase --abort)" ;;
+		rebase-apply)
+			if [ -e "$path/applying" ]; then
+				what="a git am (git am --continue, or git am --abort)"
+			else
+				what="a rebase (git rebase --continue, or git rebase --abort)"
+			fi ;;
+		MERGE_HEAD) what="a merge (git merge --continue, or git merge --abort)" ;;
+		CHERRY_PICK_HEAD) what="a cherry-pick (git cherry-pick --continue, or git cherry-pick --abort)" ;;
+		REVERT_HEAD) what="a revert (git revert --continue, or git revert --abort)" ;;
+		BISECT_LOG) what="a bisect (git bisect reset)" ;;
+		esac
+		die "$name: ${what%% (*} is in progress in $dir: finish or abort it there first (${what#* (}; nothing was changed"
+	done
 }
 
 # One tool at a time per kernel tree: a second "make kunit" resetting the
@@ -341,7 +377,7 @@ arch_image() { # ARCH
 # CACHE=0 builds anyway).  The build's output goes to BUILD/build.log.
 # Sets TEST_KERNEL_HOW ("reused ..." or "built ...") for the caller.
 test_kernel() {
-	local src=$1 b=$2 label=$3 key img id rc=0
+	local src=$1 b=$2 label=$3 key img rc=0
 	mkdir -p "$b"
 	img=$b/$(arch_image "$ARCH")
 	key=$(step_key "test-kernel $ARCH" "$(git -C "$src" rev-parse "HEAD^{tree}")" \

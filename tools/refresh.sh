@@ -14,6 +14,7 @@ DIR=$(git -C "$DIR" rev-parse --show-toplevel)
 G=(git -C "$DIR")
 BASE=$(resolve_base "$DIR")
 
+require_idle_tree "$DIR" "the kernel tree"
 cur=$("${G[@]}" symbolic-ref -q --short HEAD || true)
 [ "$cur" = "$WORK_BRANCH" ] || die "$DIR is on ${cur:-a detached HEAD}, not $WORK_BRANCH: nothing refreshed"
 dirty=$("${G[@]}" status --porcelain --untracked-files=no)
@@ -27,6 +28,28 @@ if [ -n "$hidden" ] && [ -z "${FORCE:-}" ]; then
 $hidden"
 fi
 
+"${G[@]}" merge-base --is-ancestor "$BASE" HEAD ||
+	die "the base ${BASE:0:12} is not an ancestor of $WORK_BRANCH in $DIR (rebased onto another base?): name the base with BASE_REF=<rev>; nothing refreshed"
+
+# patches/ and series are written by this script only.  Edits to them
+# that are neither committed nor this script's own last output would be
+# lost: refuse (the cover letter's subject and blurb are kept anyway).
+WRITTEN=$CACHE_DIR/refresh.written
+uncommitted() { # the files under patches/ and series that differ from HEAD
+	git -C "$REPO" status --porcelain --no-renames --untracked-files=all -- patches series | cut -c4-
+}
+file_state() { # FILE: its contents' sha1, or "deleted"
+	if [ -f "$1" ]; then sha1sum <"$1" | cut -c1-40; else echo deleted; fi
+}
+handedits=()
+while read -r f; do
+	case "$f" in patches/0000-cover-letter.patch|patches/upstream/*) continue ;; esac
+	grep -qxF "$(file_state "$REPO/$f") $f" "$WRITTEN" 2>/dev/null || handedits+=("$f")
+done < <(uncommitted)
+if [ ${#handedits[@]} -gt 0 ] && [ -z "${FORCE:-}" ]; then
+	die "edits in $REPO that make refresh did not write and no commit holds: ${handedits[*]}. Patches are regenerated from the commits in $DIR: put the change there (or commit or stash these files; FORCE=1 overwrites them); nothing refreshed"
+fi
+
 bad=$("${G[@]}" log --format='%h %an <%ae>' "$BASE..HEAD" |
 	grep -vF "$PLACEHOLDER_NAME <$PLACEHOLDER_EMAIL>" || true)
 [ -z "$bad" ] || die "commits not authored by the placeholder identity ($PLACEHOLDER_NAME <$PLACEHOLDER_EMAIL>, see README); 'git commit --amend --reset-author' them in $DIR: nothing refreshed
@@ -37,7 +60,10 @@ nosob=$("${G[@]}" log --format='%h%x09%(trailers:key=Signed-off-by,valueonly,sep
 
 n=$("${G[@]}" rev-list --count "$BASE..HEAD")
 banner "refresh: $n commit(s) $WORK_BRANCH (${BASE:0:12}..HEAD) -> patches/"
-tmp=$(mktemp -d)
+# Everything is written beside patches/ first; the files are swapped in
+# only when all are written, so an error or ^C before leaves patches/ and
+# series as they were.
+tmp=$(mktemp -d "$REPO/.refresh.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 "${G[@]}" format-patch -q --zero-commit --no-signature --cover-letter --abbrev=9 \
 	--base="$BASE" -o "$tmp" "$BASE..HEAD"
@@ -46,27 +72,49 @@ trap 'rm -rf "$tmp"' EXIT
 # base-commit below them are regenerated.
 cover=$REPO/patches/0000-cover-letter.patch
 if [ -f "$cover" ]; then
-	PYTHONPATH="$REPO/tools" python3 - "$cover" "$tmp/0000-cover-letter.patch" <<'PY'
+	PYTHONPATH="$REPO/tools" python3 - "$cover" "$tmp/0000-cover-letter.patch" <<'PY' ||
 import re, sys
 import cover
 old, new = (open(f).read() for f in sys.argv[1:])
-new = new.replace('*** SUBJECT HERE ***', cover.subject(old))
-new = new.replace('*** BLURB HERE ***', cover.blurb(old))
+try:
+    new = new.replace('*** SUBJECT HERE ***', cover.subject(old))
+    new = new.replace('*** BLURB HERE ***', cover.blurb(old))
+except ValueError as e:
+    sys.exit(f'error: patches/0000-cover-letter.patch: {e}: give it a "Subject: [PATCH 00/N] ..." '
+             'header and a body (or remove it to start from format-patch\'s template)')
 date = re.search(r'^Date: .*$', old, re.M)
 if date:
     new = re.sub(r'^Date: .*$', lambda m: date.group(0), new, count=1, flags=re.M)
 open(sys.argv[2], 'w').write(new)
 PY
+		die "the cover letter could not be carried over (above): nothing refreshed"
 fi
-
-find "$REPO/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' -delete
-: >"$REPO/series"
 for p in "$tmp"/*.patch; do
 	[ -e "$p" ] || continue
-	mv "$p" "$REPO/patches/"
 	case "${p##*/}" in 0000-cover-letter.patch) continue ;; esac
-	printf '%s\n' "${p##*/}" >>"$REPO/series"
+	printf '%s\n' "${p##*/}" >>"$tmp/series"
 done
+touch "$tmp/series"
+
+# The swap: new files in (one rename each), then the old ones that the
+# series no longer has out, then series.
+trap '' INT TERM
+for p in "$tmp"/*.patch; do
+	[ -e "$p" ] || continue
+	mv -f "$p" "$REPO/patches/"
+done
+for p in "$REPO"/patches/[0-9][0-9][0-9][0-9]-*.patch; do
+	[ -e "$p" ] || continue
+	case "${p##*/}" in 0000-cover-letter.patch) continue ;; esac
+	grep -qxF "${p##*/}" "$tmp/series" || rm -f "$p"
+done
+mv -f "$tmp/series" "$REPO/series"
+trap - INT TERM
 "${G[@]}" config gupseries.applied "$("${G[@]}" rev-parse HEAD)"
+# What this run wrote: the next run tells these from edits by hand.
+uncommitted | while read -r f; do
+	printf '%s %s\n' "$(file_state "$REPO/$f")" "$f"
+done >"$WRITTEN.tmp"
+mv "$WRITTEN.tmp" "$WRITTEN"
 sed 's/^/    /' "$REPO/series"
 git -C "$REPO" status --short -- patches series | sed 's/^/    /'

@@ -91,17 +91,23 @@ N=$("${G[@]}" rev-list --count "$BASE..$WORK_BRANCH")
 # files (messages, cover letter), the b4 config and version, the sending
 # tools and the sender: a recorded pass of the same is not re-run
 # (lib.sh, step_key; CACHE=0 re-runs).
+# "make send" sends only what a dry run of the same (the same key, with
+# the same sender) has checked.
+files=()
+for f in "$PATCH_DIR"/*.patch "$REPO"/.b4-config "$REPO"/tools/{send.sh,send-check.py,b4-cover.py,cover.py,resign.sh}; do
+	files+=("@$f")
+done
+KEY=$(step_key "send-dry-run $SET" "$BASE" "$("${G[@]}" rev-parse "$WORK_BRANCH^{tree}")" \
+	"${files[@]}" "$(b4 --version 2>&1)" "$sname <$semail>")
 if [ "$MODE" = dry-run ]; then
-	files=()
-	for f in "$PATCH_DIR"/*.patch "$REPO"/.b4-config "$REPO"/tools/{send.sh,send-check.py,b4-cover.py,cover.py,resign.sh}; do
-		files+=("@$f")
-	done
-	KEY=$(step_key "send-dry-run $SET" "$BASE" "$("${G[@]}" rev-parse "$WORK_BRANCH^{tree}")" \
-		"${files[@]}" "$(b4 --version 2>&1)" "$sname <$semail>")
 	if [ "$(cat "$SEND_DIR/.key" 2>/dev/null)" = "$KEY" ] && rec=$(step_reused send-dry-run "$KEY"); then
 		banner "send dry-run: reused ($rec): same base, series, patch files, b4 and sender; messages in $SEND_DIR"
 		exit 0
 	fi
+elif ! rec=$(CACHE=1 step_reused send-dry-run "$KEY"); then
+	die "make send: no make send-dry-run of this series$([ "$SET" = series ] || echo " (SET=$SET)") as $sname <$semail> has passed: run it first (it checks every message and that they apply with git am), then make send; nothing was sent"
+else
+	info "checked by make send-dry-run ($rec)"
 fi
 
 # Put the tree back on the work branch, clean, whatever happens.
@@ -125,15 +131,35 @@ if [ "$MODE" = dry-run ]; then
 	export GIT_CONFIG_KEY_2=sendemail.smtpserver GIT_CONFIG_VALUE_2=/bin/false
 fi
 
+# b4 keeps the series' change-id and revision in the prep branch's cover
+# commit (strategy "commit"), and "b4 send" moves the revision on after a
+# real send.  So the prep branch is kept: it is rebuilt from the series on
+# top of a copy of its own cover commit (on the current base), and b4 sends
+# the next revision under the same change-id.  Only a new prep branch is
+# enrolled ("b4 prep -e").
+TRACK='^--- b4-submit-tracking ---$'
+old_cover=$("${G[@]}" log -1 --format=%H --grep="$TRACK" "refs/heads/$SEND_BRANCH" -- 2>/dev/null || true)
 banner "send $MODE: b4 prep branch $SEND_BRANCH from $WORK_BRANCH ($N patches on ${BASE:0:12}), as $sname <$semail>"
-"${G[@]}" checkout -q -B "$SEND_BRANCH" "$WORK_BRANCH"
 if [ "$SET" = upstream ]; then
 	# Mainline: no "6.1" in the subject prefix.
 	grep -v '^[[:space:]]*send-prefixes' "$REPO/.b4-config" >"$DIR/.b4-config"
 else
 	cp "$REPO/.b4-config" "$DIR/.b4-config"
 fi
-(cd "$DIR" && b4 -q prep -e "$BASE") || die "b4 prep -e $BASE failed"
+if [ -n "$old_cover" ]; then
+	new_cover=$("${G[@]}" log -1 --format=%B "$old_cover" |
+		"${G[@]}" commit-tree "$BASE^{tree}" -p "$BASE")
+	"${G[@]}" checkout -q -B "$SEND_BRANCH" "$WORK_BRANCH"
+	"${G[@]}" rebase -q --onto "$new_cover" "$BASE" ||
+		die "rebuilding $SEND_BRANCH on its cover commit failed"
+	info "kept the prep branch's b4 tracking: $(cd "$DIR" && b4 prep --show-info 2>/dev/null |
+		sed -n -e 's/^change-id: /change-id /p' -e 's/^revision: /revision v/p' | paste -sd' ')"
+else
+	"${G[@]}" checkout -q -B "$SEND_BRANCH" "$WORK_BRANCH"
+	(cd "$DIR" && b4 -q prep -e "$BASE") || die "b4 prep -e $BASE failed"
+	info "new prep branch: b4 gave it $(cd "$DIR" && b4 prep --show-info 2>/dev/null |
+		sed -n 's/^change-id: /change-id /p')"
+fi
 cover=$("${G[@]}" rev-list "$BASE..HEAD" | tail -n 1)
 
 info "cover letter from ${PATCH_DIR#"$REPO"/}/0000-cover-letter.patch"

@@ -69,6 +69,7 @@ stage_how() {
 }
 
 stage deps "make deps failed" "$REPO/tools/deps.sh"
+stage selftest "the workbench's own checks failed (see above)" "$REPO/tools/selftest.sh"
 
 banner "test: series checks"
 check_series_files
@@ -216,39 +217,23 @@ info "wall time $(elapsed)"
 for f in "${failures[@]}"; do
 	printf '    FAILED: %s\n' "$f"
 done
-# Every failure counts: the KUnit cases that failed, and every other
-# step that failed (a series check, a walk step, a gate, an e2e row, a
-# KUnit run that left no results).  Passed: the KUnit cases that passed
-# and the other steps that passed.
-steps_p=$(awk -F'\t' '!/^#/ && $1 !~ /^kunit / && $2 == "pass"' "$STAGES" | wc -l)
-other_f=0
-for f in "${failures[@]}"; do
-	case "$f" in "kunit "*) ;; *) other_f=$((other_f + 1)) ;; esac
-done
-kunit_f=$total_f
-for a in $ARCHES; do
-	# A KUnit run that failed without a failed case (no results, a
-	# parse failure, a kernel report) counts once.
-	if grep -q $'^kunit '"$a"$'\tFAIL' "$STAGES" &&
-	   ! awk -F'\t' '!/^#/ && $4 > 0 { f = 1 } END { exit !f }' "$RESULTS_DIR/$a.tsv" 2>/dev/null; then
-		kunit_f=$((kunit_f + 1))
-	fi
-done
-python3 - "$RESULTS_DIR" "$ARCHES" $((total_p + steps_p)) $((kunit_f + other_f)) "${failures[@]}" <<'PY'
-import csv, json, sys
-res, arches, p, f, fails = sys.argv[1], sys.argv[2].split(), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:]
-rows = lambda path: [r for r in csv.reader(open(path), delimiter='\t') if r and not r[0].startswith('#')]
-stages = [dict(step=r[0], status=r[1], seconds=int(r[2]), how=r[3]) for r in rows(f'{res}/stages.tsv')]
-kunit = []
-for a in arches:
-    try:
-        kunit += [dict(arch=r[0], suite=r[1], passed=int(r[2]), failed=int(r[3]), skipped=int(r[4]))
-                  for r in rows(f'{res}/{a}.tsv')]
-    except OSError:
-        pass
-json.dump(dict(passed=p, failed=f, failures=fails, stages=stages, kunit=kunit),
-          open(f'{res}/summary.json', 'w'), indent=1)
-PY
-info "results: $RESULTS_DIR/summary.json, stages.tsv, logs/"
-printf '%d passed, %d failed\n' $((total_p + steps_p)) $((kunit_f + other_f))
-[ ${#failures[@]} -eq 0 ] && [ "$total_f" -eq 0 ]
+# Every failure counts (tools/workbench/results.py): each KUnit case, e2e
+# row, walk step, gate, compile-tested file and patch checkpatch read is
+# an item; a failed step none of whose items failed counts once more.
+# The same records go to steps/*.json, summary.json, junit.xml and KTAP.
+banner "test: the count, per step"
+fargs=()
+for f in "${failures[@]}"; do fargs+=(--failure "$f"); done
+rc=0
+PYTHONPATH=$REPO/tools python3 -m workbench.results "$RESULTS_DIR" --cache-dir "$CACHE_DIR" \
+	--table "${fargs[@]}" >"$RESULTS_DIR/count.txt" || rc=$?
+sed '$d' "$RESULTS_DIR/count.txt"
+info "results: $RESULTS_DIR/summary.json, junit.xml, gates.ktap, e2e-<arch>.ktap, steps/, logs/ (make report draws them)"
+count=$(tail -n 1 "$RESULTS_DIR/count.txt")
+case "$count" in
+*" passed, 0 failed") ;;
+*" passed, "*" failed") ;;
+*) count="0 passed, 1 failed"; info "the results model did not count (tools/workbench/results.py)"; rc=1 ;;
+esac
+printf '%s\n' "$count"
+[ "$rc" -eq 0 ] && [ ${#failures[@]} -eq 0 ] && [ "$total_f" -eq 0 ]

@@ -41,7 +41,7 @@ check_version() {
 }
 
 main() {
-	local dir base
+	local dir
 	dir=$(kernel_dir)
 	need git
 	if is_user_tree; then

@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# bad-input.sh [OUT.md]: every bad input the tools must refuse, tried on a
+# toy kernel tree (a git repository with a 6.1 Makefile and one file) and
+# a copy of the workbench with a two-patch series of its own.  For each:
+# the tool must exit non-zero, say what is wrong and what to do, and
+# leave the kernel tree, patches/ and series exactly as they were (their
+# state is compared before and after: HEAD, branch, refs, status, diff,
+# git operation in progress, the files).  Writes the table as Markdown to
+# OUT.md (the README's table) and exits non-zero if a case failed.
+set -euo pipefail
+export LC_ALL=C
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+OUTMD=${1:-}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+K=$T/linux
+W=$T/wb
+PH_NAME="GUP Series Placeholder"
+PH_EMAIL="placeholder@gup-series.invalid"
+export GIT_AUTHOR_NAME=$PH_NAME GIT_AUTHOR_EMAIL=$PH_EMAIL
+export GIT_COMMITTER_NAME=$PH_NAME GIT_COMMITTER_EMAIL=$PH_EMAIL
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
+unset GUP_LOCKED GUP_SENDER KERNEL_DIR BASE_REF FORCE CACHE GUP_DEPS_TRIED
+GUP_T0=$(date +%s)
+export GUP_T0
+
+g() { git -C "$K" "$@"; }
+
+# --- the toy kernel tree and the workbench copy -----------------------------
+git init -q -b master "$K"
+printf 'VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 192\n' >"$K/Makefile"
+mkdir -p "$K/mm"
+seq -f 'line %g' 1 20 >"$K/mm/gup.c"
+g add -A && g commit -q -m base && g tag base
+g checkout -q -b gup-series
+sed -i 's/^line 3$/line 3: patched/' "$K/mm/gup.c"
+g commit -q -a -m "mm/gup: first change" -m "Signed-off-by: $PH_NAME <$PH_EMAIL>"
+sed -i 's/^line 15$/line 15: patched/' "$K/mm/gup.c"
+g commit -q -a -m "mm/gup: second change" -m "Signed-off-by: $PH_NAME <$PH_EMAIL>"
+mkdir -p "$W/patches"
+cp -r "$REPO/tools" "$REPO/Makefile" "$REPO/.b4-config" "$W/"
+rm -rf "$W/tools/tests"
+g format-patch -q --zero-commit --no-signature --cover-letter -o "$W/patches" base..gup-series
+sed -i -e 's/\*\*\* SUBJECT HERE \*\*\*/the toy series/' \
+	-e 's/\*\*\* BLURB HERE \*\*\*/A toy series for the bad-input tests./' "$W/patches/0000-cover-letter.patch"
+for p in "$W"/patches/[0-9]*.patch; do
+	case "${p##*/}" in 0000-*) ;; *) printf '%s\n' "${p##*/}" ;; esac
+done >"$W/series"
+git init -q -b main "$W" && git -C "$W" add -A && git -C "$W" commit -q -m "the toy workbench"
+g checkout -q master
+g branch -q -D gup-series
+P1=$(sed -n 1p "$W/series")
+P2=$(sed -n 2p "$W/series")
+
+export KERNEL_DIR=$K BASE_REF=base CACHE_DIR=$T/cache
+run_tool() { # what the user runs, in the toy workbench
+	(cd "$W" && "$@") </dev/null
+}
+
+# Everything a tool could lose or leave half-done.
+state() {
+	local gd
+	gd=$(g rev-parse --absolute-git-dir)
+	g rev-parse HEAD
+	g symbolic-ref -q HEAD || echo detached
+	g for-each-ref --format='%(refname) %(objectname)'
+	g status --porcelain=v1 --untracked-files=all
+	g diff HEAD | sha1sum
+	for op in rebase-merge rebase-apply MERGE_HEAD CHERRY_PICK_HEAD REVERT_HEAD BISECT_LOG; do
+		[ -e "$gd/$op" ] && echo "in progress: $op"
+	done
+	(cd "$W" && find patches series -type f -print0 | sort -z | xargs -0 sha1sum)
+	git -C "$W" status --porcelain=v1
+}
+
+rows=()
+fails=0
+# case NAME EXPECT-REGEX CMD...: CMD must fail, print EXPECT, change nothing.
+case_() {
+	local name=$1 expect=$2 before after out rc=0 ok=yes why=
+	shift 2
+	before=$(state)
+	out=$(run_tool "$@" 2>&1) || rc=$?
+	after=$(state)
+	if [ "$rc" -eq 0 ]; then
+		ok=no why="exit status 0"
+	elif ! printf '%s\n' "$out" | grep -qE "$expect"; then
+		ok=no why="message does not match /$expect/"
+	elif [ "$before" != "$after" ]; then
+		ok=no why="the state changed: $(diff <(echo "$before") <(echo "$after") | head -n 4 | tr '\n' ' ')"
+	fi
+	local msg
+	msg=$(printf '%s\n' "$out" | grep -m1 '^error:' || printf '%s\n' "$out" | tail -n 1)
+	printf '%-4s %-44s exit %d  %s\n' "$ok" "$name" "$rc" "${why:-$msg}"
+	[ "$ok" = yes ] || { fails=$((fails + 1)); printf '%s\n' "$out" | sed 's/^/        | /'; }
+	rows+=("| $name | \`${*}\` | ${msg//|/\\|} | $rc | $([ "$ok" = yes ] && echo "yes: unchanged" || echo "NO: $why") |")
+}
+
+must() { # a setup step that must work
+	"$@" >/dev/null 2>&1 || { echo "bad-input.sh: setup failed: $*" >&2; exit 1; }
+}
+
+echo "bad-input: the toy tree $K, the workbench copy $W"
+# The series applies, first (else every refusal below would be moot).
+out=$(run_tool tools/apply.sh 2>&1) || { printf '%s\n' "$out"; echo "bad-input: the toy series does not apply" >&2; exit 1; }
+
+# 1. uncommitted changes in the kernel tree
+echo "a change of the user's" >>"$K/mm/gup.c"
+case_ "uncommitted change in the kernel tree" "uncommitted changes.*nothing was changed" tools/apply.sh
+must g checkout -q -- mm/gup.c
+
+# 2. operations in progress
+must g checkout -q -b other base
+sed -i 's/^line 3$/line 3: other/' "$K/mm/gup.c"
+must g commit -q -a -m other
+g rebase -q gup-series >/dev/null 2>&1 || true
+case_ "rebase in progress (it stopped on a conflict)" "a rebase is in progress.*git rebase --abort" tools/apply.sh
+case_ "the same, make refresh" "a rebase is in progress" tools/refresh.sh
+must g rebase --abort
+must g checkout -q gup-series
+g cherry-pick other >/dev/null 2>&1 || true
+case_ "cherry-pick in progress" "a cherry-pick is in progress" tools/apply.sh
+must g cherry-pick --abort
+g merge -q --no-edit other >/dev/null 2>&1 || true
+case_ "merge in progress" "a merge is in progress" tools/apply.sh
+must g merge --abort
+g format-patch -q -1 --stdout other >"$T/other.patch"
+g am -q "$T/other.patch" >/dev/null 2>&1 || true
+case_ "the user's own git am in progress on the work branch" "a git am is in progress.*git am --abort" tools/apply.sh
+must g am --abort
+must g bisect start gup-series base
+case_ "bisect in progress" "a bisect is in progress.*git bisect reset" tools/apply.sh
+must g bisect reset
+must g checkout -q gup-series
+
+# 3. the series itself
+cp "$W/patches/$P2" "$W/patches/0003-unlisted.patch"
+case_ "a patch in patches/ that series does not list" "0003-unlisted.patch is not listed in series" tools/apply.sh
+rm "$W/patches/0003-unlisted.patch"
+echo "0009-missing.patch" >>"$W/series"
+case_ "series lists a patch that does not exist" "series lists 0009-missing.patch but patches/0009-missing.patch does not exist" tools/apply.sh
+must git -C "$W" checkout -- series
+sed -i 's/^ line 16$/ line sixteen/' "$W/patches/$P2"
+must git -C "$W" commit -q -a -m "a patch that does not apply"
+case_ "a patch that does not apply" "patch 2 of 2, patches/$P2, does not apply to .*mm/gup.c" tools/apply.sh
+must git -C "$W" reset -q --hard HEAD~1
+
+# 4. the base
+sed -i 's/^PATCHLEVEL = 1$/PATCHLEVEL = 2/' "$K/Makefile"
+case_ "KERNEL_DIR is not a 6.1 tree" "is Linux 6.2.192, not 6.1.y.*FORCE=1" tools/apply.sh
+must g checkout -q -- Makefile
+mkdir -p "$T/cache2"
+must git clone -q "$K" "$T/cache2/linux-6.1.192-2"
+sed -i 's/^SUBLEVEL = 192$/SUBLEVEL = 100/' "$T/cache2/linux-6.1.192-2/Makefile"
+case_ "the Debian tree is another 6.1.y than tools/base.conf" "is Linux 6.1.100 but tools/base.conf says 6.1.192" \
+	env -u KERNEL_DIR -u BASE_REF CACHE_DIR="$T/cache2" tools/apply.sh
+case_ "refresh with a base that is not an ancestor" "is not an ancestor of gup-series" env BASE_REF=other tools/refresh.sh
+
+# 5. a missing tool
+case_ "a tool missing after make deps" "required tool\\(s\\) not found even after 'make deps': no-such-tool" \
+	bash -c '. tools/lib.sh; GUP_DEPS_TRIED=1 need git no-such-tool'
+
+# 6. sending
+case_ "make send as the placeholder identity" "no sender identity of your own.*never goes out" \
+	env GUP_SENDER="$PH_NAME <$PH_EMAIL>" tools/send.sh send
+case_ "make send before a dry run of the same" "no make send-dry-run of this series as .* has passed.*nothing was sent" \
+	env GUP_SENDER="A Sender <sender@example.invalid>" tools/send.sh send
+
+# 7. make refresh
+echo "# an edit by hand" >>"$W/patches/$P1"
+case_ "refresh over a patch edited by hand" "edits in .* that make refresh did not write.*$P1.*nothing refreshed" tools/refresh.sh
+must git -C "$W" checkout -- patches
+sed -i '/^Subject:/,/^$/d' "$W/patches/0000-cover-letter.patch"
+must git -C "$W" commit -q -a -m "a cover letter without a subject"
+case_ "refresh with a malformed cover letter (stops before the swap)" "cover-letter.patch: no \"Subject: \\[PATCH .*give it" tools/refresh.sh
+must git -C "$W" reset -q --hard HEAD~1
+# Its own output is no hand edit: a change committed in the kernel tree,
+# refreshed twice without committing the patches in between.
+sed -i 's/^line 9$/line 9: patched/' "$K/mm/gup.c"
+must g commit -q -a -m "mm/gup: third change" -m "Signed-off-by: $PH_NAME <$PH_EMAIL>"
+if run_tool tools/refresh.sh >/dev/null 2>&1 && run_tool tools/refresh.sh >/dev/null 2>&1 &&
+   [ "$(wc -l <"$W/series")" -eq 3 ]; then
+	printf '%-4s %-44s\n' yes "refresh twice, patches not committed between: allowed"
+else
+	printf '%-4s %-44s\n' no "refresh twice, patches not committed between: refused or wrong"
+	fails=$((fails + 1))
+fi
+
+if [ -n "$OUTMD" ]; then
+	{
+		echo "| bad input | command | what the tool says | exit | kernel tree, patches/, series |"
+		echo "| --- | --- | --- | --- | --- |"
+		printf '%s\n' "${rows[@]}"
+	} >"$OUTMD"
+fi
+echo "bad-input: ${#rows[@]} cases, $((${#rows[@]} - fails)) refused as they should, $fails not"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Unit tests of the results model on recorded outputs (testdata/).
+
+testdata/run holds what the steps of make test leave behind: stages.tsv,
+the per-arch KUnit TSV and kunit.py's JSON, the walk's and checkpatch's
+logs, the gate table and the compile test's TSV (recorded from real runs,
+with failing lines added so that every path is taken).  testdata/e2e
+holds a plan and two console logs for tools/e2e/report.py.
+
+Run: python3 -m unittest discover -s tools/workbench -t tools
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+import xml.etree.ElementTree as ET
+
+from workbench import results
+from workbench.results import FAIL, PASS, SKIP
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, 'testdata')
+TOOLS = os.path.dirname(HERE)
+
+
+class ResultsModel(unittest.TestCase):
+    def setUp(self) -> None:
+        self.tmp = tempfile.mkdtemp()
+        self.res = os.path.join(self.tmp, 'results')
+        shutil.copytree(os.path.join(DATA, 'run'), self.res)
+        # The e2e rows come from report.py itself, run on recorded consoles.
+        e2e = os.path.join(DATA, 'e2e')
+        rc = subprocess.run([sys.executable, os.path.join(TOOLS, 'e2e', 'report.py'), 'func',
+                             '--arch', 'x86_64', '--plan', os.path.join(e2e, 'plan'),
+                             '--stock', os.path.join(e2e, 'stock.log'),
+                             '--patched', os.path.join(e2e, 'patched.log'),
+                             '--out', os.path.join(self.res, 'e2e-x86_64.txt')],
+                            stdout=subprocess.DEVNULL).returncode
+        self.assertEqual(rc, 1, 'report.py func must fail on the row with a kernel report')
+        self.steps = {s.name: s for s in results.steps_of(self.res, self.res)}
+
+    def tearDown(self) -> None:
+        shutil.rmtree(self.tmp)
+
+    def counts(self, name: str) -> dict[str, int]:
+        return self.steps[name].counts()
+
+    def test_a_step_without_items_counts_once(self) -> None:
+        self.assertEqual(self.counts('deps'), {PASS: 1, FAIL: 0, SKIP: 0})
+
+    def test_kunit_cases_named_from_the_json_when_its_counts_agree(self) -> None:
+        items = self.steps['kunit x86_64'].items
+        self.assertEqual([i.name for i in items],
+                         ['mm_writenotify.wn_shared_file_needs_tracking',
+                          'mm_writenotify.wn_private_file', 'mm_writenotify.wn_softdirty',
+                          'dma_buf_mmap.dbm_exporters.udmabuf', 'dma_buf_mmap.dbm_exporters.vgem'])
+        self.assertEqual(self.counts('kunit x86_64'), {PASS: 4, FAIL: 0, SKIP: 1})
+
+    def test_a_failed_kunit_run_with_every_case_passed_counts_a_failure(self) -> None:
+        # arm64: the TSV says 4 passed, the stage failed (a kernel report,
+        # a parse failure): never "0 failed".
+        self.assertEqual(self.counts('kunit arm64'), {PASS: 4, FAIL: 1, SKIP: 0})
+
+    def test_walk_steps_built_reused_and_failed(self) -> None:
+        items = self.steps['walk x86_64'].items
+        self.assertEqual(len(items), 5)
+        self.assertEqual(items[0].detail, 'reused: kernel 122 s, driver files 5 s')
+        self.assertEqual(items[3].detail, 'built: kernel 190 s, driver files 12 s')
+        self.assertEqual((items[4].status, items[4].detail), (FAIL, 'FAILED (kernel)'))
+        self.assertEqual(self.counts('walk x86_64'), {PASS: 4, FAIL: 1, SKIP: 0})
+
+    def test_gates_not_run_is_a_skip(self) -> None:
+        s = self.steps['check x86_64']
+        self.assertEqual(self.counts('check x86_64'), {PASS: 4, FAIL: 0, SKIP: 1})
+        self.assertTrue(s.reused)
+
+    def test_compile_test_and_checkpatch_items(self) -> None:
+        self.assertEqual(self.counts('compile-test x86_64'), {PASS: 2, FAIL: 1, SKIP: 3})
+        self.assertEqual(self.counts('checkpatch'), {PASS: 6, FAIL: 1, SKIP: 0})
+
+    def test_e2e_rows(self) -> None:
+        s = self.steps['e2e x86_64']
+        self.assertEqual([(i.name, i.status) for i in s.items],
+                         [('pin:anon:slow', PASS), ('pin:file:lt-w', FAIL),
+                          ('uffd:wp', SKIP), ('crash:stock', SKIP)])
+        self.assertEqual(s.items[2].detail, 'no uffd-wp on this arch')
+
+    def test_selftest_items(self) -> None:
+        items = self.steps['selftest'].items
+        names = [i.name for i in items]
+        self.assertIn('unit: Cover.test_malformed_cover_letter_is_a_value_error', names)
+        self.assertIn('mypy', names)
+        self.assertIn('shellcheck', names)
+        self.assertEqual([i.name for i in items if i.status == FAIL], ['bad input: bisect in progress'])
+        # 11 unit tests, mypy, shellcheck, 19 bad-input lines, one failed
+        self.assertEqual(self.counts('selftest'), {PASS: 31, FAIL: 1, SKIP: 0})
+
+    def test_the_closing_count(self) -> None:
+        t = results.totals(self.steps.values())
+        # deps 1 + selftest 31/1 + git am 1 + checkpatch 6/1 + compile-test
+        # 2/1/3 + kunit x86_64 4/0/1 + arm64 4/1 + walk 4/1 + check 4/0/1
+        # + e2e 1/1/2
+        self.assertEqual(t, {PASS: 58, FAIL: 6, SKIP: 7})
+
+    def test_writers(self) -> None:
+        steps = list(self.steps.values())
+        t = results.write_all(self.res, steps, ['walk x86_64: a step does not build'])
+        with open(os.path.join(self.res, 'summary.json')) as f:
+            summary = json.load(f)
+        self.assertEqual((summary['passed'], summary['failed'], summary['skipped']),
+                         (t[PASS], t[FAIL], t[SKIP]))
+        self.assertEqual(len(summary['steps']), len(steps))
+        with open(os.path.join(self.res, 'steps', 'walk-x86_64.json')) as f:
+            rec = json.load(f)
+        self.assertEqual((rec['kind'], rec['arch'], rec['counts']['fail']), ('walk', 'x86_64', 1))
+        root = ET.parse(os.path.join(self.res, 'junit.xml')).getroot()
+        self.assertEqual(root.tag, 'testsuites')
+        self.assertEqual(int(root.get('failures', '-1')), t[FAIL])
+        self.assertEqual(len(root.findall('.//testcase/failure')), t[FAIL])
+        self.assertEqual(len(root.findall('.//testcase/skipped')), t[SKIP])
+        with open(os.path.join(self.res, 'e2e-x86_64.ktap')) as f:
+            ktap = f.read().splitlines()
+        self.assertEqual(ktap[0], 'KTAP version 1')
+        self.assertIn('    not ok 2 pin:file:lt-w', ktap)
+        self.assertIn('    ok 3 uffd:wp # SKIP no uffd-wp on this arch', ktap)
+        self.assertEqual(ktap[-1], 'not ok 1 e2e x86_64')
+        with open(os.path.join(self.res, 'gates.ktap')) as f:
+            gates = f.read()
+        self.assertIn('ok 5 bisect # SKIP no make walk ARCH=x86_64 of this series', gates)
+
+    def test_main_prints_the_count_and_fails(self) -> None:
+        out = subprocess.run([sys.executable, '-m', 'workbench.results', self.res,
+                              '--cache-dir', self.res], cwd=TOOLS, capture_output=True, text=True)
+        self.assertEqual(out.returncode, 1)
+        self.assertEqual(out.stdout.splitlines()[-1], '58 passed, 6 failed')
+
+
+class Cover(unittest.TestCase):
+    def test_malformed_cover_letter_is_a_value_error(self) -> None:
+        sys.path.insert(0, TOOLS)
+        import cover
+        with self.assertRaises(ValueError):
+            cover.subject('From: x\n\nno subject\n')
+        with self.assertRaises(ValueError):
+            cover.blurb('Subject: [PATCH 0/1] x\n')
+        self.assertEqual(cover.subject('Subject: [PATCH 0/1] a\n b\n\nbody\n', unfold=True), 'a b')
+
+
+if __name__ == '__main__':
+    unittest.main()
