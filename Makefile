@@ -22,7 +22,7 @@ ARCH ?= x86_64
 export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP E2E SET UPSTREAM SUITE ROUNDS PERF_CLOCK BOOTS CACHE
 
 .PHONY: all deps tree apply kunit kunit-boots compile-test test refresh walk \
-	without send-dry-run send check e2e e2e-perf upstream report selftest
+	without send-dry-run send check e2e e2e-perf upstream report selftest figures
 
 all: test
 
@@ -79,3 +79,6 @@ report:
 
 selftest:
 	@tools/selftest.sh
+
+figures:
+	@tools/figures.sh

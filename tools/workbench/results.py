@@ -28,6 +28,7 @@ import json
 import os
 import re
 import sys
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Iterator
@@ -347,7 +348,10 @@ def write_all(res: str, steps: list[Step], failures: list[str]) -> dict[str, int
         with open(os.path.join(res, 'steps', s.name.replace(' ', '-') + '.json'), 'w') as f:
             json.dump(s.record(), f, indent=1)
     t = totals(steps)
+    t0 = os.environ.get('GUP_T0', '')
     summary = dict(passed=t[PASS], failed=t[FAIL], skipped=t[SKIP], failures=failures,
+                   finished=time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()),
+                   wall_seconds=int(time.time()) - int(t0) if t0.isdigit() else None,
                    steps=[{k: v for k, v in s.record().items() if k != 'items'} for s in steps])
     with open(os.path.join(res, 'summary.json'), 'w') as f:
         json.dump(summary, f, indent=1)

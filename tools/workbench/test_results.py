@@ -141,6 +141,38 @@ class ResultsModel(unittest.TestCase):
         self.assertEqual(out.stdout.splitlines()[-1], '58 passed, 6 failed')
 
 
+class Figures(unittest.TestCase):
+    def test_readme_blocks_and_cover_gate_table(self) -> None:
+        from workbench import figures
+        tmp = tempfile.mkdtemp()
+        try:
+            res = os.path.join(tmp, 'results')
+            shutil.copytree(os.path.join(DATA, 'run'), res)
+            steps = results.steps_of(res, res)
+            readme = os.path.join(tmp, 'README.md')
+            with open(readme, 'w') as f:
+                f.write('# x\n\n<!-- figures: kunit -->\nstale\n<!-- /figures: kunit -->\ntail\n')
+            self.assertEqual(figures.update_readme(readme, res, steps), ['kunit'])
+            with open(readme) as f:
+                text = f.read()
+            self.assertNotIn('stale', text)
+            self.assertIn('| mm_writenotify | 2 / 0 / 1 | 4 / 0 / 0 | not run |', text)
+            self.assertTrue(text.endswith('<!-- /figures: kunit -->\ntail\n'))
+            cover = os.path.join(tmp, 'cover.patch')
+            with open(cover, 'w') as f:
+                f.write('Quality gates:\n\n  gate        result   detail\n  checkpatch  pass     old\n'
+                        '                       old wrapped\n\nBase: x\n')
+            self.assertTrue(figures.update_cover(cover, os.path.join(res, 'check-x86_64.txt')))
+            with open(cover) as f:
+                lines = f.read().splitlines()
+            self.assertEqual(lines[3], '  checkpatch  pass     52 patches, 0 errors, 0 warnings, 0 checks')
+            self.assertIn('  bisect      not run  no make walk ARCH=x86_64 of this series (it takes', lines)
+            self.assertTrue(all(len(line) <= 72 for line in lines))
+            self.assertEqual(lines[-1], 'Base: x')
+        finally:
+            shutil.rmtree(tmp)
+
+
 class Cover(unittest.TestCase):
     def test_malformed_cover_letter_is_a_value_error(self) -> None:
         sys.path.insert(0, TOOLS)
