@@ -4,7 +4,8 @@
 # the Python unit tests on recorded outputs (tools/workbench), mypy
 # --strict on the Python package, shellcheck on the shell scripts, and
 # every bad input the tools must refuse (tools/tests/bad-input.sh, which
-# also writes the README's table to $RESULTS_DIR/bad-input.md).
+# also writes the README's table to $RESULTS_DIR/bad-input.md), and that
+# a resend keeps b4's change-id (tools/tests/resend.sh).
 . "$(dirname "$0")/lib.sh"
 need python3 mypy shellcheck git b4
 mkdir -p "$RESULTS_DIR"
@@ -34,4 +35,9 @@ banner "selftest: bad input (a toy kernel tree and a copy of the workbench)"
 rc=0
 "$REPO/tools/tests/bad-input.sh" "$RESULTS_DIR/bad-input.md" 2>&1 | sed 's/^/    /' || rc=$?
 result "bad input" "$rc"
+
+banner "selftest: a resend keeps b4's change-id and goes out as v2 (the toy tree)"
+rc=0
+"$REPO/tools/tests/resend.sh" 2>&1 | grep -E '^(yes|no) |^resend|^error' | sed 's/^/    /' || rc=$?
+result "resend" "$rc"
 exit "$bad"

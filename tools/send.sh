@@ -93,12 +93,23 @@ N=$("${G[@]}" rev-list --count "$BASE..$WORK_BRANCH")
 # (lib.sh, step_key; CACHE=0 re-runs).
 # "make send" sends only what a dry run of the same (the same key, with
 # the same sender) has checked.
+# b4 keeps the series' change-id and revision in the prep branch's cover
+# commit (strategy "commit"), and "b4 send" moves the revision on after a
+# real send.  So the prep branch is kept: it is rebuilt from the series on
+# top of a copy of its own cover commit (on the current base), and b4 sends
+# the next revision under the same change-id.  Only a new prep branch is
+# enrolled ("b4 prep -e").  The tracking is part of what the mails are.
+TRACK='^--- b4-submit-tracking ---$'
+old_cover=$("${G[@]}" log -1 --format=%H --grep="$TRACK" "refs/heads/$SEND_BRANCH" -- 2>/dev/null || true)
+tracking=
+[ -z "$old_cover" ] ||
+	tracking=$("${G[@]}" log -1 --format=%B "$old_cover" | sed -n "/$TRACK/,\$p")
 files=()
 for f in "$PATCH_DIR"/*.patch "$REPO"/.b4-config "$REPO"/tools/{send.sh,send-check.py,b4-cover.py,cover.py,resign.sh}; do
 	files+=("@$f")
 done
 KEY=$(step_key "send-dry-run $SET" "$BASE" "$("${G[@]}" rev-parse "$WORK_BRANCH^{tree}")" \
-	"${files[@]}" "$(b4 --version 2>&1)" "$sname <$semail>")
+	"${files[@]}" "$(b4 --version 2>&1)" "$sname <$semail>" "$tracking")
 if [ "$MODE" = dry-run ]; then
 	if [ "$(cat "$SEND_DIR/.key" 2>/dev/null)" = "$KEY" ] && rec=$(step_reused send-dry-run "$KEY"); then
 		banner "send dry-run: reused ($rec): same base, series, patch files, b4 and sender; messages in $SEND_DIR"
@@ -131,14 +142,6 @@ if [ "$MODE" = dry-run ]; then
 	export GIT_CONFIG_KEY_2=sendemail.smtpserver GIT_CONFIG_VALUE_2=/bin/false
 fi
 
-# b4 keeps the series' change-id and revision in the prep branch's cover
-# commit (strategy "commit"), and "b4 send" moves the revision on after a
-# real send.  So the prep branch is kept: it is rebuilt from the series on
-# top of a copy of its own cover commit (on the current base), and b4 sends
-# the next revision under the same change-id.  Only a new prep branch is
-# enrolled ("b4 prep -e").
-TRACK='^--- b4-submit-tracking ---$'
-old_cover=$("${G[@]}" log -1 --format=%H --grep="$TRACK" "refs/heads/$SEND_BRANCH" -- 2>/dev/null || true)
 banner "send $MODE: b4 prep branch $SEND_BRANCH from $WORK_BRANCH ($N patches on ${BASE:0:12}), as $sname <$semail>"
 if [ "$SET" = upstream ]; then
 	# Mainline: no "6.1" in the subject prefix.

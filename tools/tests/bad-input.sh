@@ -9,54 +9,9 @@
 # git operation in progress, the files).  Writes the table as Markdown to
 # OUT.md (the README's table) and exits non-zero if a case failed.
 set -euo pipefail
-export LC_ALL=C
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
 OUTMD=${1:-}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-K=$T/linux
-W=$T/wb
-PH_NAME="GUP Series Placeholder"
-PH_EMAIL="placeholder@gup-series.invalid"
-export GIT_AUTHOR_NAME=$PH_NAME GIT_AUTHOR_EMAIL=$PH_EMAIL
-export GIT_COMMITTER_NAME=$PH_NAME GIT_COMMITTER_EMAIL=$PH_EMAIL
-export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
-unset GUP_LOCKED GUP_SENDER KERNEL_DIR BASE_REF FORCE CACHE GUP_DEPS_TRIED
-GUP_T0=$(date +%s)
-export GUP_T0
-
-g() { git -C "$K" "$@"; }
-
-# --- the toy kernel tree and the workbench copy -----------------------------
-git init -q -b master "$K"
-printf 'VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 192\n' >"$K/Makefile"
-mkdir -p "$K/mm"
-seq -f 'line %g' 1 20 >"$K/mm/gup.c"
-g add -A && g commit -q -m base && g tag base
-g checkout -q -b gup-series
-sed -i 's/^line 3$/line 3: patched/' "$K/mm/gup.c"
-g commit -q -a -m "mm/gup: first change" -m "Signed-off-by: $PH_NAME <$PH_EMAIL>"
-sed -i 's/^line 15$/line 15: patched/' "$K/mm/gup.c"
-g commit -q -a -m "mm/gup: second change" -m "Signed-off-by: $PH_NAME <$PH_EMAIL>"
-mkdir -p "$W/patches"
-cp -r "$REPO/tools" "$REPO/Makefile" "$REPO/.b4-config" "$W/"
-rm -rf "$W/tools/tests"
-g format-patch -q --zero-commit --no-signature --cover-letter -o "$W/patches" base..gup-series
-sed -i -e 's/\*\*\* SUBJECT HERE \*\*\*/the toy series/' \
-	-e 's/\*\*\* BLURB HERE \*\*\*/A toy series for the bad-input tests./' "$W/patches/0000-cover-letter.patch"
-for p in "$W"/patches/[0-9]*.patch; do
-	case "${p##*/}" in 0000-*) ;; *) printf '%s\n' "${p##*/}" ;; esac
-done >"$W/series"
-git init -q -b main "$W" && git -C "$W" add -A && git -C "$W" commit -q -m "the toy workbench"
-g checkout -q master
-g branch -q -D gup-series
-P1=$(sed -n 1p "$W/series")
-P2=$(sed -n 2p "$W/series")
-
-export KERNEL_DIR=$K BASE_REF=base CACHE_DIR=$T/cache
-run_tool() { # what the user runs, in the toy workbench
-	(cd "$W" && "$@") </dev/null
-}
+# shellcheck source=toy.sh
+. "$(dirname "$0")/toy.sh"
 
 # Everything a tool could lose or leave half-done.
 state() {

@@ -232,7 +232,11 @@ SELFTEST_LINE = re.compile(r'^\s*selftest: (mypy|shellcheck): (pass|FAIL)$')
 def selftest_items(log: str) -> list[Item]:
     """The unit tests, mypy, shellcheck and each bad-input case."""
     items = []
+    section = 'bad input'
     for line in read_lines(log) or []:
+        if line.startswith('==> ') and 'selftest: ' in line:
+            section = 'resend' if 'resend' in line else 'bad input'
+            continue
         m = UNITTEST_LINE.match(line)
         if m:
             st = PASS if m.group(3) == 'ok' else SKIP if m.group(4) is not None else FAIL
@@ -246,7 +250,7 @@ def selftest_items(log: str) -> list[Item]:
             continue
         m = BAD_INPUT_LINE.match(line)
         if m and not line.lstrip().startswith(('yes:', 'no:')):
-            items.append(Item(f'bad input: {m.group(2)}', PASS if m.group(1) == 'yes' else FAIL))
+            items.append(Item(f'{section}: {m.group(2)}', PASS if m.group(1) == 'yes' else FAIL))
     return items
 
 
