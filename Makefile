@@ -15,11 +15,12 @@
 #   PERF_CLOCK=icount|wall   for "make e2e-perf": instruction count or TCG wall clock
 #   BOOTS=20                 for "make kunit-boots": boots of the built KUnit kernel
 #   CACHE=0                  run every step, reusing no recorded result
+#   SAVE_AS=cold             for "make figures": keep these results for the README's NAME@cold blocks
 #   WALK_ARCHES, CHECK_ARCHES, E2E_ARCHES  for "make test": the arches of its
 #                            walk, check and e2e steps (README)
 
 ARCH ?= x86_64
-export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP E2E SET UPSTREAM SUITE ROUNDS PERF_CLOCK BOOTS CACHE
+export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP E2E SET UPSTREAM SUITE ROUNDS PERF_CLOCK BOOTS CACHE SAVE_AS
 
 .PHONY: all deps tree apply kunit kunit-boots compile-test test refresh walk \
 	without send-dry-run send check e2e e2e-perf upstream report selftest figures

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 lock_tree
 
-ARCHES=${ARCHES:-x86_64 arm64 s390}
+ARCHES=${ARCHES-x86_64 arm64 s390}
 failures=()
 mkdir -p "$RESULTS_DIR/logs"
 STAGES=$RESULTS_DIR/stages.tsv

@@ -98,20 +98,30 @@ def block_bad_input(res: str, steps: list[Step]) -> str:
 
 BLOCKS = {'summary': block_summary, 'stages': block_stages, 'kunit': block_kunit,
           'e2e': block_e2e, 'bad-input': block_bad_input}
-MARK = re.compile(r'(<!-- figures: ([\w-]+) -->\n)(.*?)(<!-- /figures: \2 -->)', re.S)
+MARK = re.compile(r'(<!-- figures: ([\w-]+)(?:@([\w-]+))? -->\n)(.*?)(<!-- /figures: \2(?:@\3)? -->)', re.S)
 
 
-def update_readme(path: str, res: str, steps: list[Step]) -> list[str]:
+def update_readme(path: str, res: str, steps: list[Step], cache: str | None = None,
+                  snapshots: dict[str, str] | None = None) -> list[str]:
+    """Regenerate every marked block.  A block NAME@LABEL is made from the
+    results saved as LABEL (snapshots: LABEL -> results directory, e.g.
+    the cold run's); it is left as it is when that snapshot is missing."""
     with open(path) as f:
         text = f.read()
     done: list[str] = []
 
     def repl(m: re.Match[str]) -> str:
-        name = m.group(2)
+        name, label = m.group(2), m.group(3)
         if name not in BLOCKS:
             raise SystemExit(f'figures: {path}: unknown block "{name}" (known: {", ".join(BLOCKS)})')
-        done.append(name)
-        return f'{m.group(1)}{BLOCKS[name](res, steps)}\n\n{provenance(res)}\n{m.group(4)}'
+        r, st = res, steps
+        if label:
+            r = (snapshots or {}).get(label, '')
+            if not r or not os.path.isfile(os.path.join(r, 'stages.tsv')):
+                return m.group(0)
+            st = steps_of(r, cache or r)
+        done.append(f'{name}@{label}' if label else name)
+        return f'{m.group(1)}{BLOCKS[name](r, st)}\n\n{provenance(r)}\n{m.group(5)}'
 
     new = MARK.sub(repl, text)
     if new != text:
@@ -161,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument('--cover', help='the cover letter whose gate table to update')
     ap.add_argument('--arch', default='x86_64', help='the gate table of this arch (make check ARCH=)')
     ap.add_argument('--print', dest='show', metavar='BLOCK', help='print one block')
+    ap.add_argument('--snapshot', action='append', default=[], metavar='LABEL=DIR',
+                    help='results saved as LABEL, for the blocks NAME@LABEL')
     a = ap.parse_args(argv)
     steps = steps_of(a.results, a.cache_dir)
     if not steps:
@@ -168,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     if a.show:
         print(BLOCKS[a.show](a.results, steps))
     if a.readme:
-        done = update_readme(a.readme, a.results, steps)
+        snaps = dict(x.split('=', 1) for x in a.snapshot)
+        done = update_readme(a.readme, a.results, steps, a.cache_dir, snaps)
         print(f'{a.readme}: {len(done)} block(s) regenerated: {" ".join(done) or "none (no markers)"}')
     if a.cover:
         ok = update_cover(a.cover, os.path.join(a.cache_dir, f'check-{a.arch}.txt'))
