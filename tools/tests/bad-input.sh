@@ -49,7 +49,8 @@ case_() {
 	msg=$(printf '%s\n' "$out" | grep -m1 '^error:' || printf '%s\n' "$out" | tail -n 1)
 	printf '%-4s %-44s exit %d  %s\n' "$ok" "$name" "$rc" "${why:-$msg}"
 	[ "$ok" = yes ] || { fails=$((fails + 1)); printf '%s\n' "$out" | sed 's/^/        | /'; }
-	rows+=("| $name | \`${*}\` | ${msg//|/\\|} | $rc | $([ "$ok" = yes ] && echo "yes: unchanged" || echo "NO: $why") |")
+	msg=${msg//"$T"/<toy>}
+	rows+=("| $name | \`${*//"$T"/<toy>}\` | ${msg//|/\\|} | $rc | $([ "$ok" = yes ] && echo "yes: unchanged" || echo "NO: $why") |")
 }
 
 must() { # a setup step that must work
@@ -62,7 +63,7 @@ out=$(run_tool tools/apply.sh 2>&1) || { printf '%s\n' "$out"; echo "bad-input: 
 
 # 1. uncommitted changes in the kernel tree
 echo "a change of the user's" >>"$K/mm/gup.c"
-case_ "uncommitted change in the kernel tree" "uncommitted changes.*nothing was changed" tools/apply.sh
+case_ "uncommitted change in the kernel tree" "uncommitted changes.*nothing was changed" make -s apply
 must g checkout -q -- mm/gup.c
 
 # 2. operations in progress
@@ -70,47 +71,47 @@ must g checkout -q -b other base
 sed -i 's/^line 3$/line 3: other/' "$K/mm/gup.c"
 must g commit -q -a -m other
 g rebase -q gup-series >/dev/null 2>&1 || true
-case_ "rebase in progress (it stopped on a conflict)" "a rebase is in progress.*git rebase --abort" tools/apply.sh
-case_ "the same, make refresh" "a rebase is in progress" tools/refresh.sh
+case_ "rebase in progress (it stopped on a conflict)" "a rebase is in progress.*git rebase --abort" make -s apply
+case_ "the same, make refresh" "a rebase is in progress" make -s refresh
 must g rebase --abort
 must g checkout -q gup-series
 g cherry-pick other >/dev/null 2>&1 || true
-case_ "cherry-pick in progress" "a cherry-pick is in progress" tools/apply.sh
+case_ "cherry-pick in progress" "a cherry-pick is in progress" make -s apply
 must g cherry-pick --abort
 g merge -q --no-edit other >/dev/null 2>&1 || true
-case_ "merge in progress" "a merge is in progress" tools/apply.sh
+case_ "merge in progress" "a merge is in progress" make -s apply
 must g merge --abort
 g format-patch -q -1 --stdout other >"$T/other.patch"
 g am -q "$T/other.patch" >/dev/null 2>&1 || true
-case_ "the user's own git am in progress on the work branch" "a git am is in progress.*git am --abort" tools/apply.sh
+case_ "the user's own git am in progress on the work branch" "a git am is in progress.*git am --abort" make -s apply
 must g am --abort
 must g bisect start gup-series base
-case_ "bisect in progress" "a bisect is in progress.*git bisect reset" tools/apply.sh
+case_ "bisect in progress" "a bisect is in progress.*git bisect reset" make -s apply
 must g bisect reset
 must g checkout -q gup-series
 
 # 3. the series itself
 cp "$W/patches/$P2" "$W/patches/0003-unlisted.patch"
-case_ "a patch in patches/ that series does not list" "0003-unlisted.patch is not listed in series" tools/apply.sh
+case_ "a patch in patches/ that series does not list" "0003-unlisted.patch is not listed in series" make -s apply
 rm "$W/patches/0003-unlisted.patch"
 echo "0009-missing.patch" >>"$W/series"
-case_ "series lists a patch that does not exist" "series lists 0009-missing.patch but patches/0009-missing.patch does not exist" tools/apply.sh
+case_ "series lists a patch that does not exist" "series lists 0009-missing.patch but patches/0009-missing.patch does not exist" make -s apply
 must git -C "$W" checkout -- series
 sed -i 's/^ line 16$/ line sixteen/' "$W/patches/$P2"
 must git -C "$W" commit -q -a -m "a patch that does not apply"
-case_ "a patch that does not apply" "patch 2 of 2, patches/$P2, does not apply to .*mm/gup.c" tools/apply.sh
+case_ "a patch that does not apply" "patch 2 of 2, patches/$P2, does not apply to .*mm/gup.c" make -s apply
 must git -C "$W" reset -q --hard HEAD~1
 
 # 4. the base
 sed -i 's/^PATCHLEVEL = 1$/PATCHLEVEL = 2/' "$K/Makefile"
-case_ "KERNEL_DIR is not a 6.1 tree" "is Linux 6.2.192, not 6.1.y.*FORCE=1" tools/apply.sh
+case_ "KERNEL_DIR is not a 6.1 tree" "is Linux 6.2.192, not 6.1.y.*FORCE=1" make -s apply
 must g checkout -q -- Makefile
 mkdir -p "$T/cache2"
 must git clone -q "$K" "$T/cache2/linux-6.1.192-2"
 sed -i 's/^SUBLEVEL = 192$/SUBLEVEL = 100/' "$T/cache2/linux-6.1.192-2/Makefile"
 case_ "the Debian tree is another 6.1.y than tools/base.conf" "is Linux 6.1.100 but tools/base.conf says 6.1.192" \
-	env -u KERNEL_DIR -u BASE_REF CACHE_DIR="$T/cache2" tools/apply.sh
-case_ "refresh with a base that is not an ancestor" "is not an ancestor of gup-series" env BASE_REF=other tools/refresh.sh
+	env -u KERNEL_DIR -u BASE_REF make -s apply CACHE_DIR="$T/cache2"
+case_ "refresh with a base that is not an ancestor" "is not an ancestor of gup-series" env BASE_REF=other make -s refresh
 
 # 5. a missing tool
 case_ "a tool missing after make deps" "required tool\\(s\\) not found even after 'make deps': no-such-tool" \
@@ -118,17 +119,17 @@ case_ "a tool missing after make deps" "required tool\\(s\\) not found even afte
 
 # 6. sending
 case_ "make send as the placeholder identity" "no sender identity of your own.*never goes out" \
-	env GUP_SENDER="$PH_NAME <$PH_EMAIL>" tools/send.sh send
+	make -s send GUP_SENDER="$PH_NAME <$PH_EMAIL>"
 case_ "make send before a dry run of the same" "no make send-dry-run of this series as .* has passed.*nothing was sent" \
-	env GUP_SENDER="A Sender <sender@example.invalid>" tools/send.sh send
+	make -s send GUP_SENDER="A Sender <sender@example.invalid>"
 
 # 7. make refresh
 echo "# an edit by hand" >>"$W/patches/$P1"
-case_ "refresh over a patch edited by hand" "edits in .* that make refresh did not write.*$P1.*nothing refreshed" tools/refresh.sh
+case_ "refresh over a patch edited by hand" "edits in .* that make refresh did not write.*$P1.*nothing refreshed" make -s refresh
 must git -C "$W" checkout -- patches
 sed -i '/^Subject:/,/^$/d' "$W/patches/0000-cover-letter.patch"
 must git -C "$W" commit -q -a -m "a cover letter without a subject"
-case_ "refresh with a malformed cover letter (stops before the swap)" "cover-letter.patch: no \"Subject: \\[PATCH .*give it" tools/refresh.sh
+case_ "refresh with a malformed cover letter (stops before the swap)" "cover-letter.patch: no \"Subject: \\[PATCH .*give it" make -s refresh
 must git -C "$W" reset -q --hard HEAD~1
 # Its own output is no hand edit: a change committed in the kernel tree,
 # refreshed twice without committing the patches in between.
