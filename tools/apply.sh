@@ -34,13 +34,21 @@ if is_user_tree; then
 fi
 
 # An am of ours that was interrupted (^C, power loss) is rolled back;
-# anything else in progress belongs to the user.
+# anything else in progress belongs to the user.  Ours: the tree's config
+# says an am of this series (its base and number of patches) started and
+# did not end, and the am in progress is on the work branch with as many
+# patches.  A mark without an am in progress is stale (the user aborted
+# it by hand): dropped.
 ramp=$("${G[@]}" rev-parse --git-path rebase-apply)
 case "$ramp" in /*) ;; *) ramp=$DIR/$ramp ;; esac
-if [ -e "$ramp/applying" ] && [ "$("${G[@]}" symbolic-ref -q --short HEAD || true)" = "$WORK_BRANCH" ] &&
-   [ "$("${G[@]}" config --get gupseries.am || true)" = running ]; then
+mark=$("${G[@]}" config --get gupseries.am || true)
+if [ -n "$mark" ] && [ ! -e "$ramp/applying" ]; then
+	"${G[@]}" config --unset gupseries.am || true
+elif [ -n "$mark" ] && [ "$("${G[@]}" symbolic-ref -q --short HEAD || true)" = "$WORK_BRANCH" ] &&
+     [ "$mark" = "$BASE ${#PATCHES[@]}" ] && [ "$(cat "$ramp/last" 2>/dev/null)" = "${#PATCHES[@]}" ]; then
 	info "aborting an interrupted git am of the series on $WORK_BRANCH"
 	"${G[@]}" am --abort
+	"${G[@]}" config --unset gupseries.am || true
 fi
 require_idle_tree "$DIR" "the kernel tree"
 
@@ -111,7 +119,7 @@ for p in "${PATCHES[@]}"; do paths+=("$REPO/patches/$p"); done
 
 # Marks the am as ours: an interrupted one is rolled back by the next run
 # (above), a user's own is never touched.
-"${G[@]}" config gupseries.am running
+"${G[@]}" config gupseries.am "$BASE ${#PATCHES[@]}"
 if [ ${#paths[@]} -gt 0 ] && ! out=$("${G[@]}" "${AM[@]}" "${paths[@]}" 2>&1); then
 	num=$(printf '%s\n' "$out" | sed -n 's/^Patch failed at \([0-9]*\) .*/\1/p' | head -n 1)
 	num=$((10#${num:-0}))

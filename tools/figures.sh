@@ -14,6 +14,10 @@ if [ -n "${SAVE_AS:-}" ]; then
 	case "$SAVE_AS" in *[!a-z0-9-]*) die "SAVE_AS must be a label of a-z, 0-9 and -, not '$SAVE_AS'" ;; esac
 	rm -rf "$CACHE_DIR/results-$SAVE_AS.tmp"
 	cp -a "$RESULTS_DIR" "$CACHE_DIR/results-$SAVE_AS.tmp"
+	# The gate tables live beside the results; the snapshot keeps its own.
+	for t in "$CACHE_DIR"/check-*.txt; do
+		[ ! -f "$t" ] || cp "$t" "$CACHE_DIR/results-$SAVE_AS.tmp/"
+	done
 	rm -rf "$CACHE_DIR/results-$SAVE_AS"
 	mv "$CACHE_DIR/results-$SAVE_AS.tmp" "$CACHE_DIR/results-$SAVE_AS"
 	info "saved as $CACHE_DIR/results-$SAVE_AS"

@@ -6,10 +6,15 @@
 
 set -euo pipefail
 
-# git, make and every tool whose output the scripts read speak one
-# language: under a German locale git's messages (which apply.sh reads
-# to name the patch that failed) would not be the ones looked for.
-export LC_ALL=C
+# git and sort speak one language, whatever the user's locale: under a
+# German locale git's messages (which apply.sh reads to name the patch
+# that failed) would not be the ones looked for, and sort would order
+# otherwise.  Not LC_ALL for everything: ccache hashes the locale
+# variables, so a locale of our own would miss every object the user's
+# builds (and ours before) cached.  kunit.py and the Python scripts read
+# KTAP, JSON and their own output, none of which is translated.
+git() { LC_ALL=C command git "$@"; }
+sort() { LC_ALL=C command sort "$@"; }
 
 # Debian's own python3 and tools first: a python3 from pyenv or a venv
 # lacks the Debian modules (ply, git) that checkpatch's spdxcheck.py uses.
@@ -178,7 +183,7 @@ resolve_base() {
 # it.  Nothing is changed either way.
 require_idle_tree() {
 	local dir=$1 name=${2:-$1} op path what
-	for op in rebase-merge rebase-apply MERGE_HEAD CHERRY_PICK_HEAD REVERT_HEAD BISECT_LOG; do
+	for op in rebase-merge rebase-apply MERGE_HEAD CHERRY_PICK_HEAD REVERT_HEAD sequencer BISECT_LOG; do
 		path=$(git -C "$dir" rev-parse --git-path "$op") || die "$name ($dir) is not a git tree"
 		case "$path" in /*) ;; *) path=$dir/$path ;; esac
 		[ -e "$path" ] || continue
@@ -193,6 +198,7 @@ require_idle_tree() {
 		MERGE_HEAD) what="a merge (git merge --continue, or git merge --abort)" ;;
 		CHERRY_PICK_HEAD) what="a cherry-pick (git cherry-pick --continue, or git cherry-pick --abort)" ;;
 		REVERT_HEAD) what="a revert (git revert --continue, or git revert --abort)" ;;
+		sequencer) what="a cherry-pick or revert of several commits (git cherry-pick --continue or --abort; git revert the same)" ;;
 		BISECT_LOG) what="a bisect (git bisect reset)" ;;
 		esac
 		die "$name: ${what%% (*} is in progress in $dir: finish or abort it there first (${what#* (}; nothing was changed"

@@ -43,7 +43,9 @@ file_state() { # FILE: its contents' sha1, or "deleted"
 }
 handedits=()
 while read -r f; do
-	case "$f" in patches/0000-cover-letter.patch|patches/upstream/*) continue ;; esac
+	# What this script writes: the numbered patches and series (the
+	# cover letter's subject and blurb are carried over, not lost).
+	case "$f" in patches/0000-cover-letter.patch) continue ;; series|patches/[0-9][0-9][0-9][0-9]-*.patch) ;; *) continue ;; esac
 	grep -qxF "$(file_state "$REPO/$f") $f" "$WRITTEN" 2>/dev/null || handedits+=("$f")
 done < <(uncommitted)
 if [ ${#handedits[@]} -gt 0 ] && [ -z "${FORCE:-}" ]; then

@@ -108,8 +108,12 @@ files=()
 for f in "$PATCH_DIR"/*.patch "$REPO"/.b4-config "$REPO"/tools/{send.sh,send-check.py,b4-cover.py,cover.py,resign.sh}; do
 	files+=("@$f")
 done
-KEY=$(step_key "send-dry-run $SET" "$BASE" "$("${G[@]}" rev-parse "$WORK_BRANCH^{tree}")" \
-	"${files[@]}" "$(b4 --version 2>&1)" "$sname <$semail>" "$tracking")
+# send_key TRACKING: the key of a dry run with the prep branch's tracking.
+send_key() {
+	step_key "send-dry-run $SET" "$BASE" "$("${G[@]}" rev-parse "$WORK_BRANCH^{tree}")" \
+		"${files[@]}" "$(b4 --version 2>&1)" "$sname <$semail>" "$1"
+}
+KEY=$(send_key "$tracking")
 if [ "$MODE" = dry-run ]; then
 	if [ "$(cat "$SEND_DIR/.key" 2>/dev/null)" = "$KEY" ] && rec=$(step_reused send-dry-run "$KEY"); then
 		banner "send dry-run: reused ($rec): same base, series, patch files, b4 and sender; messages in $SEND_DIR"
@@ -150,6 +154,8 @@ else
 	cp "$REPO/.b4-config" "$DIR/.b4-config"
 fi
 if [ -n "$old_cover" ]; then
+	# The old prep branch stays reachable (trailers b4 collected there).
+	"${G[@]}" update-ref "refs/gup-series/send-prev/$SEND_BRANCH" "refs/heads/$SEND_BRANCH"
 	new_cover=$("${G[@]}" log -1 --format=%B "$old_cover" |
 		"${G[@]}" commit-tree "$BASE^{tree}" -p "$BASE")
 	"${G[@]}" checkout -q -B "$SEND_BRANCH" "$WORK_BRANCH"
@@ -164,6 +170,10 @@ else
 		sed -n 's/^change-id: /change-id /p')"
 fi
 cover=$("${G[@]}" rev-list "$BASE..HEAD" | tail -n 1)
+# The key this run records: with the tracking the branch now has (a new
+# prep branch's, the first time), which is what the next dry run and
+# make send find.
+KEY=$(send_key "$("${G[@]}" log -1 --format=%B "$cover" | sed -n "/$TRACK/,\$p")")
 
 info "cover letter from ${PATCH_DIR#"$REPO"/}/0000-cover-letter.patch"
 (cd "$DIR" && GUP_COVER="$PATCH_DIR/0000-cover-letter.patch" \

@@ -9,9 +9,47 @@ lock_tree
 
 ARCHES=${ARCHES-x86_64 arm64 s390}
 failures=()
+# What the last make test left is not this one's: its records go, so
+# that nothing below can count them again (the results of make e2e-perf,
+# kunit-boots and without, which make test does not run, stay).
+mkdir -p "$RESULTS_DIR"
+(cd "$RESULTS_DIR" && rm -rf logs steps report stages.tsv summary.json junit.xml count.txt ./*.ktap \
+	kunit-x86_64.json kunit-arm64.json kunit-s390.json x86_64.tsv arm64.tsv s390.tsv ct-*.tsv bad-input.md \
+	e2e-x86_64.* e2e-arm64.* e2e-s390.* e2e-upstream-*)
+rm -f "$CACHE_DIR"/check-*.txt
 mkdir -p "$RESULTS_DIR/logs"
 STAGES=$RESULTS_DIR/stages.tsv
 printf '# stage\tstatus\tseconds\thow\n' >"$STAGES"
+
+# The closing count, whatever happens: also when a step below stops make
+# test early (the series does not apply), the last line is the count of
+# what ran, with the failure in it (tools/workbench/results.py).
+COUNTED=
+count() {
+	local rc=0 fargs=() f line
+	for f in "${failures[@]}"; do fargs+=(--failure "$f"); done
+	PYTHONPATH=$REPO/tools python3 -m workbench.results "$RESULTS_DIR" --cache-dir "$CACHE_DIR" \
+		--table "${fargs[@]}" >"$RESULTS_DIR/count.txt" || rc=$?
+	sed '$d' "$RESULTS_DIR/count.txt"
+	info "results: $RESULTS_DIR/summary.json, junit.xml, gates.ktap, e2e-<arch>.ktap, steps/, logs/ (make report draws them)"
+	line=$(tail -n 1 "$RESULTS_DIR/count.txt")
+	case "$line" in
+	*" passed, "*" failed") ;;
+	*) line="0 passed, 1 failed"; info "the results model did not count (tools/workbench/results.py)"; rc=1 ;;
+	esac
+	COUNTED=1
+	printf '%s\n' "$line"
+	return "$rc"
+}
+on_exit() {
+	local rc=$?
+	if [ -z "$COUNTED" ]; then
+		banner "test: stopped early (exit $rc); the count of what ran"
+		count || true
+	fi
+	exit "$rc"
+}
+trap on_exit EXIT
 
 # stage NAME WHY-IF-FAILED CMD...: run one step of make test with its
 # output shown and kept in $RESULTS_DIR/logs/NAME.log, and record in
@@ -100,8 +138,10 @@ fi
 info "${#PATCHES[@]} patch(es) listed, all present, format-patch output with Subject and Signed-off-by"
 if [ ${#failures[@]} -gt 0 ]; then
 	printf 'error: %s\n' "${failures[@]}" >&2
+	printf 'series checks\tFAIL\t0\t%s\n' "${#failures[@]} problem(s), above" >>"$STAGES"
 	die "series checks failed"
 fi
+printf 'series checks\tpass\t0\tran\n' >>"$STAGES"
 
 banner "test: git am on a clean base"
 stage "git am" "the series does not apply" "$REPO/tools/apply.sh"
@@ -222,18 +262,6 @@ done
 # an item; a failed step none of whose items failed counts once more.
 # The same records go to steps/*.json, summary.json, junit.xml and KTAP.
 banner "test: the count, per step"
-fargs=()
-for f in "${failures[@]}"; do fargs+=(--failure "$f"); done
 rc=0
-PYTHONPATH=$REPO/tools python3 -m workbench.results "$RESULTS_DIR" --cache-dir "$CACHE_DIR" \
-	--table "${fargs[@]}" >"$RESULTS_DIR/count.txt" || rc=$?
-sed '$d' "$RESULTS_DIR/count.txt"
-info "results: $RESULTS_DIR/summary.json, junit.xml, gates.ktap, e2e-<arch>.ktap, steps/, logs/ (make report draws them)"
-count=$(tail -n 1 "$RESULTS_DIR/count.txt")
-case "$count" in
-*" passed, 0 failed") ;;
-*" passed, "*" failed") ;;
-*) count="0 passed, 1 failed"; info "the results model did not count (tools/workbench/results.py)"; rc=1 ;;
-esac
-printf '%s\n' "$count"
+count || rc=$?
 [ "$rc" -eq 0 ] && [ ${#failures[@]} -eq 0 ] && [ "$total_f" -eq 0 ]

@@ -120,8 +120,8 @@ def func(args):
             verdict = 'NOT AS EXPECTED'
             bad += 1
             record['status'] = 'fail'
-        elif skip:
-            verdict = 'skipped: ' + skip
+        elif skip is not None:
+            verdict = 'skipped: ' + (skip or '(no reason given)')
             skipped += 1
             record.update(status='skip', reason=skip)
         else:

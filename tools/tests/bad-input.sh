@@ -85,6 +85,13 @@ g format-patch -q -1 --stdout other >"$T/other.patch"
 g am -q "$T/other.patch" >/dev/null 2>&1 || true
 case_ "the user's own git am in progress on the work branch" "a git am is in progress.*git am --abort" make -s apply
 must g am --abort
+# The mark an interrupted am of ours leaves when the user aborts it by
+# hand: the user's own am later is still not ours to abort.
+g config gupseries.am "$(g rev-parse base) 2"
+g am -q "$T/other.patch" >/dev/null 2>&1 || true
+case_ "the user's own git am, and a stale mark of one of ours" "a git am is in progress" make -s apply
+must g am --abort
+g config --unset gupseries.am || true
 must g bisect start gup-series base
 case_ "bisect in progress" "a bisect is in progress.*git bisect reset" make -s apply
 must g bisect reset

@@ -35,6 +35,12 @@ check "the first dry run enrolls a prep branch ($(echo "$first" | tr '\n' ' '))"
 check "and numbers the mails v1 (no version prefix)" \
 	"$(subjects | grep -q '^Subject: \[PATCH 6.1 0/2\]' && echo yes || echo no)"
 
+# The same again: the dry run is found recorded (as make send looks it
+# up: with the tracking the prep branch has now).
+out=$(run_tool tools/send.sh dry-run 2>&1) || { printf '%s\n' "$out"; echo "resend: the repeated dry run failed" >&2; exit 1; }
+check "the same dry run again is reused (make send would find it)" \
+	"$(grep -q 'send dry-run: reused' <<<"$out" && echo yes || echo no)"
+
 # A changed series, refreshed: the next dry run keeps the change-id.
 sed -i 's/^line 9$/line 9: patched/' "$K/mm/gup.c"
 g commit -q -a -m "mm/gup: third change" -m "Signed-off-by: $PH_NAME <$PH_EMAIL>"

@@ -23,7 +23,7 @@ import sys
 import textwrap
 import time
 
-from workbench.results import ARCHES, FAIL, PASS, SKIP, Step, steps_of, totals, tsv_rows
+from workbench.results import ARCHES, FAIL, PASS, SKIP, Step, kunit_arches, steps_of, totals, tsv_rows
 
 
 def mmss(secs: int) -> str:
@@ -60,7 +60,7 @@ def block_stages(res: str, steps: list[Step]) -> str:
 
 def block_kunit(res: str, steps: list[Step]) -> str:
     suites: dict[str, dict[str, list[str]]] = {}
-    for a in ARCHES:
+    for a in kunit_arches(steps):
         for r in tsv_rows(os.path.join(res, f'{a}.tsv')):
             suites.setdefault(r[1], {})[a] = r[2:5]
     lines = ['| suite | ' + ' | '.join(ARCHES) + ' |', '| --- |' + ' --- |' * len(ARCHES)]
@@ -119,7 +119,8 @@ def update_readme(path: str, res: str, steps: list[Step], cache: str | None = No
             r = (snapshots or {}).get(label, '')
             if not r or not os.path.isfile(os.path.join(r, 'stages.tsv')):
                 return m.group(0)
-            st = steps_of(r, cache or r)
+            # A snapshot holds its own gate tables (make figures SAVE_AS=).
+            st = steps_of(r, r)
         done.append(f'{name}@{label}' if label else name)
         return f'{m.group(1)}{BLOCKS[name](r, st)}\n\n{provenance(r)}\n{m.group(5)}'
 

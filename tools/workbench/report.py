@@ -19,7 +19,7 @@ import os
 import sys
 from typing import Any
 
-from workbench.results import ARCHES, FAIL, PASS, SKIP, Step, steps_of, totals, tsv_rows
+from workbench.results import ARCHES, FAIL, PASS, SKIP, Step, kunit_arches, steps_of, totals, tsv_rows
 
 
 def esc(s: object) -> str:
@@ -176,7 +176,7 @@ def build(res: str, cache: str, outdir: str) -> str:
 
     # KUnit: arch x suite
     suites: dict[str, dict[str, list[str]]] = {}
-    for a in ARCHES:
+    for a in kunit_arches(steps):
         for r in tsv_rows(os.path.join(res, f'{a}.tsv')):
             suites.setdefault(r[1], {})[a] = r[2:5]
     if suites:

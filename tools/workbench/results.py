@@ -205,7 +205,8 @@ def compile_test_items(tsv: str) -> list[Item]:
     items = []
     for r in tsv_rows(tsv):
         what = r[1] if len(r) > 1 else ''
-        st = PASS if what.startswith('built') else SKIP if what.startswith('not buildable') else FAIL
+        # "built, with warnings" fails the compile test, as it does there.
+        st = PASS if what == 'built' else SKIP if what.startswith('not buildable') else FAIL
         items.append(Item(r[0], st, what))
     return sorted(items, key=lambda i: i.name)
 
@@ -224,32 +225,51 @@ def checkpatch_items(log: str) -> list[Item]:
     return items
 
 
-UNITTEST_LINE = re.compile(r'^\s*(test_\w+) \(([\w.]+)\)(?:\n.*)? \.\.\. (ok|FAIL|ERROR|skipped (.*))$')
-BAD_INPUT_LINE = re.compile(r'^\s*(yes|no) +(.+?)(?: +exit \d+ .*)?$')
+UNITTEST_LINE = re.compile(r'^\s*(test_\w+) \(([\w.]+)\)( \.\.\. (ok|FAIL|ERROR|skipped ?(.*)))?$')
+UNITTEST_RESULT = re.compile(r'.* \.\.\. (ok|FAIL|ERROR|skipped ?(.*))$')
+TOY_LINE = re.compile(r'^\s*(yes|no) +(.+?)(?: +exit \d+ .*)?$')
 SELFTEST_LINE = re.compile(r'^\s*selftest: (mypy|shellcheck): (pass|FAIL)$')
 
 
+def _unit_status(word: str, reason: str | None) -> tuple[str, str]:
+    return (PASS, '') if word == 'ok' else (SKIP, reason or '') if word.startswith('skipped') \
+        else (FAIL, word)
+
+
 def selftest_items(log: str) -> list[Item]:
-    """The unit tests, mypy, shellcheck and each bad-input case."""
+    """The unit tests (unittest -v: "test_x (module.Class.test_x) ... ok",
+    the result on a later line when the test has a docstring), mypy,
+    shellcheck, and the toy-tree checks of bad-input.sh and resend.sh
+    ("yes  what" / "no   what")."""
     items = []
-    section = 'bad input'
+    section = ''
+    pending: str | None = None
     for line in read_lines(log) or []:
         if line.startswith('==> ') and 'selftest: ' in line:
-            section = 'resend' if 'resend' in line else 'bad input'
+            section = ('bad input' if 'bad input' in line else 'resend' if 'resend' in line else '')
+            pending = None
             continue
         m = UNITTEST_LINE.match(line)
         if m:
-            st = PASS if m.group(3) == 'ok' else SKIP if m.group(4) is not None else FAIL
             where = m.group(2).split('.')
             cls = where[-2] if where[-1] == m.group(1) and len(where) > 1 else where[-1]
-            items.append(Item(f'unit: {cls}.{m.group(1)}', st, m.group(4) or ''))
+            name = f'unit: {cls}.{m.group(1)}'
+            if m.group(4):
+                items.append(Item(name, *_unit_status(m.group(4), m.group(5))))
+            else:
+                pending = name
+            continue
+        m = UNITTEST_RESULT.match(line)
+        if m and pending:
+            items.append(Item(pending, *_unit_status(m.group(1), m.group(2))))
+            pending = None
             continue
         m = SELFTEST_LINE.match(line)
         if m:
             items.append(Item(m.group(1), PASS if m.group(2) == 'pass' else FAIL))
             continue
-        m = BAD_INPUT_LINE.match(line)
-        if m and not line.lstrip().startswith(('yes:', 'no:')):
+        m = TOY_LINE.match(line)
+        if m and section:
             items.append(Item(f'{section}: {m.group(2)}', PASS if m.group(1) == 'yes' else FAIL))
     return items
 
@@ -286,6 +306,12 @@ def steps_of(res: str, cache: str) -> list[Step]:
             st.items = checkpatch_items(st.log)
         steps.append(st)
     return steps
+
+
+def kunit_arches(steps: Iterable[Step]) -> list[str]:
+    """The arches whose KUnit ran in this make test, in ARCHES' order."""
+    ran = {s.arch for s in steps if s.kind == 'kunit'}
+    return [a for a in ARCHES if a in ran]
 
 
 # --- writers ----------------------------------------------------------------

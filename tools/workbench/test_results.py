@@ -81,7 +81,7 @@ class ResultsModel(unittest.TestCase):
         self.assertTrue(s.reused)
 
     def test_compile_test_and_checkpatch_items(self) -> None:
-        self.assertEqual(self.counts('compile-test x86_64'), {PASS: 2, FAIL: 1, SKIP: 3})
+        self.assertEqual(self.counts('compile-test x86_64'), {PASS: 2, FAIL: 2, SKIP: 3})
         self.assertEqual(self.counts('checkpatch'), {PASS: 6, FAIL: 1, SKIP: 0})
 
     def test_e2e_rows(self) -> None:
@@ -99,15 +99,16 @@ class ResultsModel(unittest.TestCase):
         self.assertIn('shellcheck', names)
         self.assertEqual([i.name for i in items if i.status == FAIL], ['bad input: bisect in progress'])
         self.assertIn('resend: and its mails say v2', names)
-        # 13 unit tests, mypy, shellcheck, 19 bad-input lines (one failed), 6 resend lines
-        self.assertEqual(self.counts('selftest'), {PASS: 39, FAIL: 1, SKIP: 0})
+        self.assertIn('unit: ResultsModel.test_with_docstring', names)
+        # 14 unit tests (one with a docstring), mypy, shellcheck, 19 bad-input lines (one failed), 6 resend lines
+        self.assertEqual(self.counts('selftest'), {PASS: 40, FAIL: 1, SKIP: 0})
 
     def test_the_closing_count(self) -> None:
         t = results.totals(self.steps.values())
-        # deps 1 + selftest 39/1 + git am 1 + checkpatch 6/1 + compile-test
-        # 2/1/3 + kunit x86_64 4/0/1 + arm64 4/1 + walk 4/1 + check 4/0/1
+        # deps 1 + selftest 40/1 + git am 1 + checkpatch 6/1 + compile-test
+        # 2/2/3 + kunit x86_64 4/0/1 + arm64 4/1 + walk 4/1 + check 4/0/1
         # + e2e 1/1/2
-        self.assertEqual(t, {PASS: 66, FAIL: 6, SKIP: 7})
+        self.assertEqual(t, {PASS: 67, FAIL: 7, SKIP: 7})
 
     def test_writers(self) -> None:
         steps = list(self.steps.values())
@@ -139,7 +140,7 @@ class ResultsModel(unittest.TestCase):
         out = subprocess.run([sys.executable, '-m', 'workbench.results', self.res,
                               '--cache-dir', self.res], cwd=TOOLS, capture_output=True, text=True)
         self.assertEqual(out.returncode, 1)
-        self.assertEqual(out.stdout.splitlines()[-1], '66 passed, 6 failed')
+        self.assertEqual(out.stdout.splitlines()[-1], '67 passed, 7 failed')
 
 
 class Figures(unittest.TestCase):
