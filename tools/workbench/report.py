@@ -140,6 +140,7 @@ tr.fail td { background: #fbe4e4; } tr.skip td { color: #606060; }
 span.pass { color: #207020; } span.fail { color: #c03030; font-weight: bold; } span.skip { color: #806000; }
 .count { font-size: 1.3em; font-weight: bold; } .muted { color: #606060; }
 img { max-width: 100%; border: 1px solid #e0e0e0; }
+summary { cursor: pointer; color: #404040; margin: 0.4em 0; }
 '''
 
 
@@ -219,12 +220,17 @@ def build(res: str, cache: str, outdir: str) -> str:
                  table(['test', 'stock: expected / observed', 'patched: expected / observed', 'verdict'], rows, cls)]
         body += [f'<p class="fail">{esc(p)}</p>' for p in data.get('problems', [])]
 
-    # gates
+    # gates; a long table with nothing failed is folded
     for s in steps:
-        if s.kind in ('check', 'compile-test', 'checkpatch') and s.items:
+        if s.kind in ('check', 'compile-test', 'checkpatch', 'selftest') and s.items:
             rows = [[esc(i.name), status_cell(i.status), esc(i.detail)] for i in s.items]
             cls = [i.status if i.status != PASS else '' for i in s.items]
-            body += [f'<h2>{esc(s.name)}</h2>', table(['what', 'result', 'detail'], rows, cls)]
+            c = s.counts()
+            tbl = table(["what", "result", "detail"], rows, cls)
+            if len(rows) > 8:
+                tbl = (f"<details{' open' if c[FAIL] else ''}><summary>{len(rows)} items: {c[PASS]} passed, "
+                       f"{c[FAIL]} failed, {c[SKIP]} skipped</summary>{tbl}</details>")
+            body += [f"<h2>{esc(s.name)}</h2>", tbl]
 
     # pictures
     for png in plot_walk(steps, outdir):
