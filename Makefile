@@ -23,7 +23,7 @@ ARCH ?= x86_64
 export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP E2E SET UPSTREAM SUITE ROUNDS PERF_CLOCK BOOTS CACHE SAVE_AS
 
 .PHONY: all deps tree apply kunit kunit-boots compile-test test refresh walk \
-	without send-dry-run send check e2e e2e-perf upstream report selftest figures
+	without send-dry-run send check e2e e2e-perf upstream report selftest figures kselftest
 
 all: test
 
@@ -71,6 +71,9 @@ e2e:
 
 e2e-perf:
 	@tools/e2e.sh $(ARCH) perf
+
+kselftest:
+	@tools/e2e.sh $(ARCH) kselftest
 
 upstream:
 	@tools/upstream.sh

@@ -22,6 +22,9 @@ PACKAGES=(
 	python3-ply python3-git
 	# make report's plots; the workbench's own checks (make test)
 	python3-matplotlib mypy shellcheck
+	# make kselftest: the base's vm selftests, static, and the shell and
+	# commands its run_vmtests.sh needs in the guest
+	libnuma-dev libcap-dev bash-static busybox-static
 )
 
 missing=()

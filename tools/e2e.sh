@@ -15,6 +15,13 @@
 # (as e2e-perf's), the plan tools/e2e/upstream-plan, and the patches'
 # selftests built from the patched tree.
 #
+# make kselftest [ARCH=x86_64]: the base's own mm selftests
+# (tools/testing/selftests/vm, 6.1's location, built static from the
+# base tree) run by the base's own run_vmtests.sh, unmodified, under
+# Debian's static bash and busybox, in the stock and the patched test
+# kernels; print test x (stock, patched) and whether the series makes a
+# test worse.  Each program is stopped after KSFT_TIMEOUT seconds (300).
+#
 # make e2e-perf [ARCH=] [ROUNDS=]: boot stock and patched alternately,
 # ROUNDS times each, run the GUP benchmark (tools/e2e/perf-plan) in each
 # boot, and print the median time per page of each and their ratio.
@@ -51,7 +58,9 @@ arch_srcarch "$ARCH" >/dev/null # dies on an unknown ARCH
 CROSS=$(arch_cross "$ARCH")
 QEMU=$(arch_qemu "$ARCH")
 E2E=$REPO/tools/e2e
-case "$MODE" in func | perf | without | upstream) ;; *) die "e2e.sh: unknown mode '$MODE' (func, perf, without or upstream)" ;; esac
+case "$MODE" in func | perf | without | upstream | kselftest) ;; *) die "e2e.sh: unknown mode '$MODE' (func, perf, without, upstream or kselftest)" ;; esac
+[ "$MODE" != kselftest ] || [ "$ARCH" = x86_64 ] ||
+	die "make kselftest: x86_64 only for now (the selftests link libnuma and libcap statically, which Debian has for the host's arch)"
 [ "$MODE" != upstream ] || [ "$ARCH" = x86_64 ] ||
 	die "the upstream run is x86_64's (uffd-wp, which its fix is about, is x86_64-only among our arches)"
 case "$ROUNDS" in '' | *[!0-9]* | 0) die "ROUNDS must be a positive number, not '$ROUNDS'" ;; esac
@@ -68,6 +77,13 @@ HUGEPAGES=4
 LOGS=$ARCH
 RESULT=e2e-$ARCH.txt
 TITLE="stock = base + the gup_test patch; patched = base + series"
+if [ "$MODE" = kselftest ]; then
+	PLAN=kselftest-plan
+	LOGS=$ARCH-kselftest
+	RESULT=kselftest-$ARCH.txt
+	# run_vmtests.sh reserves 256 MiB of huge pages itself.
+	HUGEPAGES=0
+fi
 if [ "$MODE" = upstream ]; then
 	# tools/upstream.sh made the tree and checked patches/upstream.
 	KDIR=$UPSTREAM_KERNEL_DIR
@@ -204,7 +220,7 @@ SRC_STOCK=$(worktree_at "$KDIR" e2e-src-stock "$STOCK")
 fi
 if [ "$MODE" = without ] || [ "$MODE" = upstream ]; then
 	:
-elif [ "$MODE" = func ]; then
+elif [ "$MODE" = func ] || [ "$MODE" = kselftest ]; then
 	banner "e2e $ARCH: test kernels (stock: base + ${GUP_TEST_PATCH[0]%%-*}; patched: base + ${#PATCHES[@]} patches)"
 	"$REPO/tools/apply.sh" >/dev/null
 	SRC_PATCHED=$KDIR
@@ -234,6 +250,7 @@ CFLAGS=(-static -O2 -Wall -Wextra -Werror -I"$SRC_PATCHED/mm")
 	die "e2e: building init for $ARCH failed"
 PROGS=(pin cow uring dmabuf uffd ksm bench)
 [ "$MODE" != upstream ] || PROGS=(uffd kselftest)
+[ "$MODE" != kselftest ] || PROGS=()
 for p in "${PROGS[@]}"; do
 	"${CROSS}gcc" "${CFLAGS[@]}" -o "$U/$p" "$E2E/$p.c" "$E2E/common.c" ||
 		die "e2e: building $p for $ARCH failed"
@@ -255,6 +272,53 @@ if [ "$MODE" = upstream ]; then
 		die "e2e: building the 6.12 selftest uffd-unit-tests failed"
 	PROGS+=(uffd-unit-tests)
 fi
+KSFT_LIST=
+if [ "$MODE" = kselftest ]; then
+	# The base's own tools/testing/selftests/vm, as its Makefile builds
+	# them (static, for the initramfs), against the base's UAPI headers,
+	# and run by its own run_vmtests.sh, unmodified, under Debian's static
+	# bash and busybox.  Each program sits behind a wrapper that stops it
+	# after KSFT_TIMEOUT seconds.
+	need bash-static busybox
+	[ -f /usr/lib/x86_64-linux-gnu/libnuma.a ] && [ -f /usr/lib/x86_64-linux-gnu/libcap.a ] ||
+		die "make kselftest: no static libnuma or libcap: run make deps"
+	[ -x /bin/busybox ] && file -L /bin/busybox | grep -q 'statically linked' ||
+		die "make kselftest: /bin/busybox is not Debian's static one (busybox-static): run make deps"
+	KS=$OUT/ksft-$ARCH
+	rm -rf "$KS"
+	mkdir -p "$KS/src" "$KS/bin" "$KS/vm"
+	git -C "$KDIR" archive "$BASE" tools mm/gup_test.h lib/test_hmm_uapi.h include/vdso | tar -x -C "$KS/src"
+	hb=$(wt_build e2e-src-stock "test-$ARCH")
+	kmake "$SRC_STOCK" "$hb" -s headers || die "make kselftest: make headers in the stock tree failed"
+	banner "e2e $ARCH: the base's tools/testing/selftests/vm (static)"
+	make -k -C "$KS/src/tools/testing/selftests/vm" -s -j"$(nproc)" OUTPUT="$KS/bin" \
+		LDFLAGS=-static KHDR_INCLUDES="-isystem $hb/usr/include" >"$KS/build.log" 2>&1 ||
+		info "some selftests did not build (log: $KS/build.log): they fail on both kernels"
+	timeout=${KSFT_TIMEOUT:-300}
+	vm=$KS/src/tools/testing/selftests/vm
+	{
+		printf 'dir %s 0755 0 0\n' /bin /e2e/ksft /e2e/ksft/bin /usr /usr/bin /tmp
+		printf 'file /bin/bash /bin/bash-static 0755 0 0\n'
+		printf 'file /bin/busybox /bin/busybox 0755 0 0\n'
+		printf 'file /e2e/bin/bash /bin/bash-static 0755 0 0\n'
+		printf 'file /e2e/vmtests.sh %s 0644 0 0\n' "$E2E/vmtests.sh"
+		printf 'file /bin/sudo %s 0755 0 0\n' "$U/sudo"
+		printf 'file /e2e/ksft/run_vmtests.sh %s 0755 0 0\n' "$vm/run_vmtests.sh"
+		for f in "$vm"/*.sh; do
+			[ "${f##*/}" = run_vmtests.sh ] || printf 'file /e2e/ksft/%s %s 0755 0 0\n' "${f##*/}" "$f"
+		done
+		for f in "$KS"/bin/*; do
+			[ -f "$f" ] && [ -x "$f" ] || continue
+			n=${f##*/}
+			printf '#!/bin/sh\n# %s, stopped after %s s\n/bin/timeout -s KILL %s /e2e/ksft/bin/%s "$@"\nrc=$?\n[ $rc -ne 137 ] || echo "kselftest: %s stopped after %s s"\nexit $rc\n' \
+				"$n" "$timeout" "$timeout" "$n" "$n" "$timeout" >"$KS/vm/$n"
+			printf 'file /e2e/ksft/bin/%s %s 0755 0 0\nfile /e2e/ksft/%s %s 0755 0 0\n' "$n" "$f" "$n" "$KS/vm/$n"
+		done
+	} >"$KS/initramfs.list"
+	"${CROSS}gcc" "${CFLAGS[@]}" -o "$U/sudo" "$E2E/sudo.c" || die "e2e: building sudo for $ARCH failed"
+	KSFT_LIST=$KS/initramfs.list
+	info "$(find "$KS/bin" -maxdepth 1 -type f -perm -u+x | wc -l) selftest programs built (log: $KS/build.log)"
+fi
 gcc -O2 -o "$OUT/gen_init_cpio" "$SRC_PATCHED/usr/gen_init_cpio.c" ||
 	die "e2e: building usr/gen_init_cpio failed"
 {
@@ -263,6 +327,7 @@ gcc -O2 -o "$OUT/gen_init_cpio" "$SRC_PATCHED/usr/gen_init_cpio.c" ||
 	printf 'file /init %s 0755 0 0\n' "$U/init"
 	for p in "${PROGS[@]}"; do printf 'file /e2e/bin/%s %s 0755 0 0\n' "$p" "$U/$p"; done
 	printf 'file /e2e/%s %s 0644 0 0\n' plan "$E2E/$PLAN" perf-plan "$E2E/perf-plan"
+	[ -z "$KSFT_LIST" ] || cat "$KSFT_LIST"
 } >"$U/initramfs.list"
 "$OUT/gen_init_cpio" "$U/initramfs.list" >"$U/initramfs.cpio" ||
 	die "e2e: gen_init_cpio failed"
@@ -310,6 +375,14 @@ if [ "$MODE" = without ]; then
 	banner "e2e $ARCH: the rows that fail without $DROP"
 	"$E2E/report.py" without --arch "$ARCH" --plan "$E2E/plan" --drop "$DROP" \
 		--log "$OUT/$ARCH-without.log" --out "$RESULTS_DIR/e2e-without-$ARCH.txt"
+elif [ "$MODE" = kselftest ]; then
+	for v in stock patched; do
+		banner "make kselftest $ARCH: boot $v ($QEMU, accel $ACCEL)"
+		boot "$v" "$OUT/$LOGS-$v.log" func
+	done
+	banner "make kselftest $ARCH: results"
+	"$E2E/report.py" kselftest --arch "$ARCH" --stock "$OUT/$LOGS-stock.log" \
+		--patched "$OUT/$LOGS-patched.log" --out "$RESULTS_DIR/$RESULT"
 elif [ "$MODE" = func ] || [ "$MODE" = upstream ]; then
 	rm -f "$RESULTS_DIR/$RESULT"
 	for v in stock patched; do

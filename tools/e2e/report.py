@@ -262,9 +262,98 @@ def perf(args):
     return 1 if problems or not order else 0
 
 
+RANK = {'pass': 2, 'skip': 1, 'fail': 0}
+
+
+def parse_vmtests(path):
+    """The tests of run_vmtests.sh in a console log: {title: (result,
+    [kernel report lines])}, in order, and whether the run finished."""
+    tests, current, done = {}, None, False
+    try:
+        lines = open(path, errors='replace').read().splitlines()
+    except OSError:
+        return tests, False
+    for raw in lines:
+        line = raw.strip('\r')
+        m = re.search(r'E2E-OUT kselftest:vm (.*)$', line)
+        if m:
+            out = m.group(1).strip()
+            if out.startswith('running '):
+                current = out[len('running '):]
+                tests[current] = ['missing', []]
+            elif out in ('[PASS]', '[FAIL]', '[SKIP]') and current:
+                tests[current][0] = out[1:-1].lower()
+                current = None
+            continue
+        if re.search(r'E2E-RESULT kselftest:vm ', line):
+            done = True
+            current = None
+            continue
+        if REPORT.search(line) and current:
+            tests[current][1].append(line.strip())
+    return tests, done
+
+
+def kselftest(args):
+    """The base's vm selftests, stock vs patched: a test fails the
+    comparison when it does worse with the series (a lower result, or a
+    kernel report that stock did not give); not ok on both is listed as
+    a pre-existing failure, not counted as a pass."""
+    runs = {v: parse_vmtests(p) for v, p in (('stock', args.stock), ('patched', args.patched))}
+    names = list(runs['stock'][0]) + [n for n in runs['patched'][0] if n not in runs['stock'][0]]
+    records, table = [], []
+    worse = same = better = pre = 0
+    for n in names:
+        cells = {}
+        for v in ('stock', 'patched'):
+            res, reps = runs[v][0].get(n, ['missing', []])
+            cells[v] = (res, len(reps))
+        (rs, ks), (rp, kp) = cells['stock'], cells['patched']
+        score_s = RANK.get(rs, -1) - (1 if ks else 0) * 0.5
+        score_p = RANK.get(rp, -1) - (1 if kp else 0) * 0.5
+        if score_p < score_s:
+            status, verdict = 'fail', 'WORSE with the series'
+            worse += 1
+        elif rs == rp == 'pass' and not ks and not kp:
+            status, verdict = 'pass', 'same'
+            same += 1
+        elif score_p > score_s:
+            status, verdict = 'pass', 'better with the series'
+            better += 1
+        else:
+            status = 'skip'
+            verdict = ('skipped on both' if rs == rp == 'skip' and not ks and not kp
+                       else 'pre-existing: not ok on both kernels')
+            pre += 1
+        cell = lambda r, k: r + (' +%d report(s)' % k if k else '')
+        table.append((n, cell(rs, ks), cell(rp, kp), verdict))
+        records.append({'name': n, 'status': status, 'reason': verdict,
+                        'stock': {'expected': 'as stock', 'observed': cell(rs, ks), 'ok': True},
+                        'patched': {'expected': 'not worse', 'observed': cell(rp, kp), 'ok': status != 'fail'}})
+    head = ('test (run_vmtests.sh)', 'stock', 'patched', 'verdict')
+    w = [max(len(r[i]) for r in table + [head]) for i in range(3)]
+    fmt = '%%-%ds  %%-%ds  %%-%ds  %%s' % tuple(w)
+    out = ['kselftest %s: the base\'s tools/testing/selftests/vm, run_vmtests.sh, stock vs patched test kernel'
+           % args.arch, fmt % head, fmt % tuple('-' * n for n in w + [7])]
+    out += [fmt % r for r in table]
+    problems = ['%s: run_vmtests.sh did not finish (no result line)' % v
+                for v, r in runs.items() if not r[1]]
+    if not names:
+        problems.append('no test of run_vmtests.sh found in the console logs')
+    out += ['', 'kselftest %s: %d tests: %d same, %d better, %d WORSE with the series, '
+            '%d not ok or skipped on both' % (args.arch, len(names), same, better, worse, pre)]
+    out += problems
+    emit(args.out, out)
+    if args.out:
+        with open(os.path.splitext(args.out)[0] + '.json', 'w') as f:
+            json.dump({'arch': args.arch, 'title': 'kselftest vm, stock vs patched', 'rows': records,
+                       'problems': problems}, f, indent=1)
+    return 1 if worse or problems else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('mode', choices=['func', 'perf', 'without'])
+    ap.add_argument('mode', choices=['func', 'perf', 'without', 'kselftest'])
     ap.add_argument('--arch', required=True)
     ap.add_argument('--plan')
     ap.add_argument('--stock')
@@ -276,7 +365,7 @@ def main():
     ap.add_argument('--drop')
     ap.add_argument('logs', nargs='*')
     args = ap.parse_intermixed_args()
-    return {'func': func, 'perf': perf, 'without': without}[args.mode](args)
+    return {'func': func, 'perf': perf, 'without': without, 'kselftest': kselftest}[args.mode](args)
 
 
 if __name__ == '__main__':

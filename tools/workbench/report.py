@@ -232,6 +232,20 @@ def build(res: str, cache: str, outdir: str) -> str:
                        f"{c[FAIL]} failed, {c[SKIP]} skipped</summary>{tbl}</details>")
             body += [f"<h2>{esc(s.name)}</h2>", tbl]
 
+    # make kselftest (by hand, not in make test): stock vs patched
+    for a in ARCHES:
+        try:
+            with open(os.path.join(res, f'kselftest-{a}.json')) as fh:
+                ks: dict[str, Any] = json.load(fh)
+        except (OSError, ValueError):
+            continue
+        rows = [[esc(r['name']), esc(r['stock']['observed']), esc(r['patched']['observed']),
+                 status_cell(r['status']) + ' ' + esc(r.get('reason', ''))] for r in ks['rows']]
+        cls = [r['status'] if r['status'] != PASS else '' for r in ks['rows']]
+        body += [f'<h2>make kselftest ARCH={esc(a)}: the base\'s vm selftests, stock vs patched</h2>',
+                 table(['test (run_vmtests.sh)', 'stock', 'patched', 'verdict'], rows, cls)]
+        body += [f'<p class="fail">{esc(p)}</p>' for p in ks.get('problems', [])]
+
     # pictures
     for png in plot_walk(steps, outdir):
         body += ['<h2>The walk: build time per patch</h2>',
