@@ -19,8 +19,11 @@ see tools/results.py).  The output ends where the kernel reboots.  The console l
 itself is left as it is: results.py scans all of it for kernel reports.
 """
 
+from __future__ import annotations
+
 import re
 import sys
+from typing import Iterable
 
 START = re.compile(r'K?TAP version \d+$')
 END = re.compile(r'(List of all partitions:|Kernel panic - not syncing: VFS:|'
@@ -33,12 +36,13 @@ RESULT = re.compile(r'(not )?ok \d+(\s|$)')
 GRAMMAR = re.compile(r'(K?TAP version \d+|\d+\.\.\d+|(not )?ok \d+|#)(\s|$)')
 
 
-def extract(lines):
+def extract(lines: Iterable[str]) -> tuple[list[str], list[tuple[int, str]]]:
     """Return (kept, dropped): kept lines, dropped (number, line) pairs.
 
     Lines of a report a test announced are left out of both."""
-    kept, dropped = [], []
-    prefix = None
+    kept: list[str] = []
+    dropped: list[tuple[int, str]] = []
+    prefix: int | None = None
     continuing = False
     announced = False
     for n, raw in enumerate(lines, 1):
@@ -72,7 +76,7 @@ def extract(lines):
     return kept, dropped
 
 
-def main():
+def main() -> int:
     args = sys.argv[1:]
     dropped_path = None
     if '--dropped' in args:

@@ -14,12 +14,15 @@ A test that provokes a report on purpose brackets it with two log lines:
 and reports in between are allowed.
 """
 
+from __future__ import annotations
+
 import argparse
 import json
 import os
 import re
 import shutil
 import sys
+from typing import Any, Iterator
 
 REPORT = re.compile(r'(WARNING:|BUG:|kernel BUG at|Oops|Kernel panic|UBSAN:|'
                     r'INFO: possible|general protection fault|'
@@ -31,7 +34,7 @@ END = 'KUNIT-EXPECT-REPORT-END'
 RESULT = re.compile(r'(not )?ok \d+(\s|$)')
 
 
-def leaves(group):
+def leaves(group: dict[str, Any]) -> Iterator[str]:
     """Yield the status of every leaf case (each parameter counts)."""
     for case in group.get('test_cases', []):
         yield case['status']
@@ -39,14 +42,15 @@ def leaves(group):
         yield from leaves(sub)
 
 
-def suites(root):
+def suites(root: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """Top-level groups are suites; kunit.py nests them one level down."""
     for sub in root.get('sub_groups', []):
         yield sub['name'], sub
 
 
-def scan_log(path):
-    unexpected, expected = [], 0
+def scan_log(path: str) -> tuple[list[str], int]:
+    unexpected: list[str] = []
+    expected = 0
     announced = False
     try:
         lines = open(path, errors='replace').read().splitlines()
@@ -71,9 +75,10 @@ def scan_log(path):
     return unexpected, expected
 
 
-def kernel_totals(path):
+def kernel_totals(path: str) -> dict[str, tuple[int, ...]]:
     """The kernel's own per-suite counts: '# Totals:' before 'ok N suite'."""
-    totals, last = {}, None
+    totals: dict[str, tuple[int, ...]] = {}
+    last: tuple[int, ...] | None = None
     try:
         lines = open(path, errors='replace').read().splitlines()
     except OSError:
@@ -90,7 +95,7 @@ def kernel_totals(path):
     return totals
 
 
-def main():
+def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument('--arch', required=True)
     ap.add_argument('--json', required=True)

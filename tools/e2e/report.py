@@ -15,22 +15,32 @@ report.py perf --arch A [--out F] ROUND:VARIANT=LOG...
     per memory and operation: median ns per page of stock and patched
     over the rounds, their ratio, and the range of the per-round ratios.
 """
+from __future__ import annotations
+
 import argparse
 import json
 import os
 import re
 import statistics
 import sys
+from typing import Any
 
 # The kernel reports that fail a test: the same list as for KUnit's logs.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 from results import REPORT  # noqa: E402
 
 
-def parse(path):
+Bench = tuple[str, str, float]
+
+
+def parse(path: str) -> tuple[dict[str, str], dict[str, list[str]], list[str], bool, list[Bench]]:
     """{name: observed}, {name: [report lines]}, [problems outside tests], done, [BENCH]"""
-    observed, reports, outside, bench = {}, {}, [], []
-    current, done = None, False
+    observed: dict[str, str] = {}
+    reports: dict[str, list[str]] = {}
+    outside: list[str] = []
+    bench: list[Bench] = []
+    current: str | None = None
+    done = False
     try:
         lines = open(path, errors='replace').read().splitlines()
     except OSError:
@@ -65,7 +75,7 @@ def parse(path):
     return observed, reports, outside, done, bench
 
 
-def plan_rows(path):
+def plan_rows(path: str) -> list[tuple[str, str, str]]:
     rows = []
     for line in open(path):
         f = line.split()
@@ -75,7 +85,7 @@ def plan_rows(path):
     return rows
 
 
-def emit(out, lines):
+def emit(out: str | None, lines: list[str]) -> None:
     text = '\n'.join(lines) + '\n'
     sys.stdout.write(text)
     if out:
@@ -83,14 +93,16 @@ def emit(out, lines):
             f.write(text)
 
 
-def func(args):
+def func(args: argparse.Namespace) -> int:
     runs = {v: parse(p) for v, p in (('stock', args.stock), ('patched', args.patched))}
     rows = plan_rows(args.plan)
     good = bad = skipped = 0
-    details, table, records = [], [], []
+    details: list[str] = []
+    table: list[tuple[str, str, str, str]] = []
+    records: list[dict[str, Any]] = []
     for name, exp_s, exp_p in rows:
         cells, ok, skip = [], True, None
-        record = {'name': name}
+        record: dict[str, Any] = {'name': name}
         for variant, exp in (('stock', exp_s), ('patched', exp_p)):
             obs, reps = runs[variant][0].get(name), runs[variant][1].get(name, [])
             if reps:
@@ -171,7 +183,7 @@ def func(args):
     return 1 if bad or problems else 0
 
 
-def without(args):
+def without(args: argparse.Namespace) -> int:
     """The rows that do not observe, without the patches in DROP, what
     the series gives: the rows those patches are needed for.  Exit 0
     when the boot finished, whatever the rows say (like "make without"
@@ -212,11 +224,12 @@ def without(args):
     return 0 if done else 1
 
 
-def perf(args):
-    per = {}            # (memory, op) -> {variant: [ns per round]}
-    order = []
+def perf(args: argparse.Namespace) -> int:
+    per: dict[tuple[str, str], dict[str, dict[str, float]]] = {}  # (memory, op) -> {variant: {round: ns}}
+    order: list[tuple[str, str]] = []
     rounds = {'stock': 0, 'patched': 0}
-    problems = []
+    problems: list[str] = []
+    records: list[dict[str, Any]] = []
     for spec in args.logs:
         # ROUND:VARIANT=LOG
         tag, path = spec.split('=', 1)
@@ -239,7 +252,6 @@ def perf(args):
            '%-6s %-20s %8s %8s %7s  %s' % ('memory', 'operation', 'stock', 'patched',
                                            'ratio', 'per-round ratios (min..max)'),
            '%s %s %s %s %s  %s' % ('-' * 6, '-' * 20, '-' * 8, '-' * 8, '-' * 7, '-' * 27)]
-    records = []
     for key in order:
         s, p = per[key]['stock'], per[key]['patched']
         if not s or not p:
@@ -265,14 +277,21 @@ def perf(args):
 RANK = {'pass': 2, 'skip': 1, 'fail': 0}
 
 
-def parse_vmtests(path):
-    """The tests of run_vmtests.sh in a console log: {title: (result,
-    [kernel report lines])}, in order, and whether the run finished."""
-    tests, current, done = {}, None, False
+def cell(result: str, nreports: int) -> str:
+    return result + (' +%d report(s)' % nreports if nreports else '')
+
+
+def parse_vmtests(path: str) -> tuple[dict[str, str], dict[str, list[str]], bool]:
+    """The tests of run_vmtests.sh in a console log, in order: {title:
+    result}, {title: [kernel report lines]}, and whether the run finished."""
+    tests: dict[str, str] = {}
+    reps: dict[str, list[str]] = {}
+    current: str | None = None
+    done = False
     try:
         lines = open(path, errors='replace').read().splitlines()
     except OSError:
-        return tests, False
+        return tests, reps, False
     for raw in lines:
         line = raw.strip('\r')
         m = re.search(r'E2E-OUT kselftest:vm (.*)$', line)
@@ -280,9 +299,10 @@ def parse_vmtests(path):
             out = m.group(1).strip()
             if out.startswith('running '):
                 current = out[len('running '):]
-                tests[current] = ['missing', []]
+                tests[current] = 'missing'
+                reps[current] = []
             elif out in ('[PASS]', '[FAIL]', '[SKIP]') and current:
-                tests[current][0] = out[1:-1].lower()
+                tests[current] = out[1:-1].lower()
                 current = None
             continue
         if re.search(r'E2E-RESULT kselftest:vm ', line):
@@ -290,24 +310,24 @@ def parse_vmtests(path):
             current = None
             continue
         if REPORT.search(line) and current:
-            tests[current][1].append(line.strip())
-    return tests, done
+            reps[current].append(line.strip())
+    return tests, reps, done
 
 
-def kselftest(args):
+def kselftest(args: argparse.Namespace) -> int:
     """The base's vm selftests, stock vs patched: a test fails the
     comparison when it does worse with the series (a lower result, or a
     kernel report that stock did not give); not ok on both is listed as
     a pre-existing failure, not counted as a pass."""
     runs = {v: parse_vmtests(p) for v, p in (('stock', args.stock), ('patched', args.patched))}
     names = list(runs['stock'][0]) + [n for n in runs['patched'][0] if n not in runs['stock'][0]]
-    records, table = [], []
+    records: list[dict[str, Any]] = []
+    table: list[tuple[str, str, str, str]] = []
     worse = same = better = pre = 0
     for n in names:
         cells = {}
         for v in ('stock', 'patched'):
-            res, reps = runs[v][0].get(n, ['missing', []])
-            cells[v] = (res, len(reps))
+            cells[v] = (runs[v][0].get(n, 'missing'), len(runs[v][1].get(n, [])))
         (rs, ks), (rp, kp) = cells['stock'], cells['patched']
         score_s = RANK.get(rs, -1) - (1 if ks else 0) * 0.5
         score_p = RANK.get(rp, -1) - (1 if kp else 0) * 0.5
@@ -325,7 +345,6 @@ def kselftest(args):
             verdict = ('skipped on both' if rs == rp == 'skip' and not ks and not kp
                        else 'pre-existing: not ok on both kernels')
             pre += 1
-        cell = lambda r, k: r + (' +%d report(s)' % k if k else '')
         table.append((n, cell(rs, ks), cell(rp, kp), verdict))
         records.append({'name': n, 'status': status, 'reason': verdict,
                         'stock': {'expected': 'as stock', 'observed': cell(rs, ks), 'ok': True},
@@ -337,7 +356,7 @@ def kselftest(args):
            % args.arch, fmt % head, fmt % tuple('-' * n for n in w + [7])]
     out += [fmt % r for r in table]
     problems = ['%s: run_vmtests.sh did not finish (no result line)' % v
-                for v, r in runs.items() if not r[1]]
+                for v, r in runs.items() if not r[2]]
     if not names:
         problems.append('no test of run_vmtests.sh found in the console logs')
     out += ['', 'kselftest %s: %d tests: %d same, %d better, %d WORSE with the series, '
@@ -351,7 +370,7 @@ def kselftest(args):
     return 1 if worse or problems else 0
 
 
-def main():
+def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument('mode', choices=['func', 'perf', 'without', 'kselftest'])
     ap.add_argument('--arch', required=True)
