@@ -15,6 +15,7 @@
 #   PERF_CLOCK=icount|wall   for "make e2e-perf": instruction count or TCG wall clock
 #   BOOTS=20                 for "make kunit-boots": boots of the built KUnit kernel
 #   CACHE=0                  run every step, reusing no recorded result
+#   SECONDS=30               for "make soak": how long each stressor runs
 #   SAVE_AS=cold             for "make figures": keep these results for the README's NAME@cold blocks
 #   WALK_ARCHES, CHECK_ARCHES, E2E_ARCHES  for "make test": the arches of its
 #                            walk, check and e2e steps (README)
@@ -23,7 +24,7 @@ ARCH ?= x86_64
 export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP E2E SET UPSTREAM SUITE ROUNDS PERF_CLOCK BOOTS CACHE SAVE_AS
 
 .PHONY: all deps tree apply kunit kunit-boots compile-test test refresh walk \
-	without send-dry-run send check e2e e2e-perf upstream report selftest figures kselftest
+	without send-dry-run send check e2e e2e-perf upstream report selftest figures kselftest soak
 
 all: test
 
@@ -74,6 +75,9 @@ e2e-perf:
 
 kselftest:
 	@tools/e2e.sh $(ARCH) kselftest
+
+soak:
+	@SOAK_SECONDS=$(SECONDS) tools/e2e.sh $(ARCH) soak
 
 upstream:
 	@tools/upstream.sh

@@ -25,6 +25,8 @@ PACKAGES=(
 	# make kselftest: the base's vm selftests, static, and the shell and
 	# commands its run_vmtests.sh needs in the guest
 	libnuma-dev libcap-dev bash-static busybox-static
+	# make soak: Debian's stress-ng in the guest
+	stress-ng
 )
 
 missing=()

@@ -22,6 +22,12 @@
 # kernels; print test x (stock, patched) and whether the series makes a
 # test worse.  Each program is stopped after KSFT_TIMEOUT seconds (300).
 #
+# make soak [ARCH=x86_64] [SECONDS=30]: Debian's stress-ng (the host's
+# binary and its shared libraries) on the patched test kernel (KASAN,
+# lockdep, DEBUG_VM), its memory stressors one after the other, each
+# SECONDS long with --verify; print each one's result and bogo ops, and
+# fail on any kernel report.
+#
 # make e2e-perf [ARCH=] [ROUNDS=]: boot stock and patched alternately,
 # ROUNDS times each, run the GUP benchmark (tools/e2e/perf-plan) in each
 # boot, and print the median time per page of each and their ratio.
@@ -58,9 +64,13 @@ arch_srcarch "$ARCH" >/dev/null # dies on an unknown ARCH
 CROSS=$(arch_cross "$ARCH")
 QEMU=$(arch_qemu "$ARCH")
 E2E=$REPO/tools/e2e
-case "$MODE" in func | perf | without | upstream | kselftest) ;; *) die "e2e.sh: unknown mode '$MODE' (func, perf, without, upstream or kselftest)" ;; esac
+case "$MODE" in func | perf | without | upstream | kselftest | soak) ;; *) die "e2e.sh: unknown mode '$MODE' (func, perf, without, upstream, kselftest or soak)" ;; esac
 [ "$MODE" != kselftest ] || [ "$ARCH" = x86_64 ] ||
 	die "make kselftest: x86_64 only for now (the selftests link libnuma and libcap statically, which Debian has for the host's arch)"
+[ "$MODE" != soak ] || [ "$ARCH" = x86_64 ] ||
+	die "make soak: x86_64 only for now (it runs the host's own stress-ng, with its shared libraries)"
+SOAK_SECONDS=${SOAK_SECONDS:-30}
+case "$SOAK_SECONDS" in '' | *[!0-9]* | 0) die "SECONDS (make soak) must be a positive number, not '$SOAK_SECONDS'" ;; esac
 [ "$MODE" != upstream ] || [ "$ARCH" = x86_64 ] ||
 	die "the upstream run is x86_64's (uffd-wp, which its fix is about, is x86_64-only among our arches)"
 case "$ROUNDS" in '' | *[!0-9]* | 0) die "ROUNDS must be a positive number, not '$ROUNDS'" ;; esac
@@ -77,6 +87,21 @@ HUGEPAGES=4
 LOGS=$ARCH
 RESULT=e2e-$ARCH.txt
 TITLE="stock = base + the gup_test patch; patched = base + series"
+# The stressors of make soak: GUP, COW, fork, page cache and uffd paths.
+SOAK_STRESSORS="vm mmap mmapfork mmaphuge madvise fork userfaultfd io-uring memfd shm msync mremap remap vm-splice vm-rw"
+if [ "$MODE" = soak ]; then
+	mkdir -p "$OUT"
+	PLAN_FILE=$OUT/soak-plan
+	{
+		echo "# make soak: stress-ng on the patched test kernel, $SOAK_SECONDS s per stressor"
+		for st in $SOAK_STRESSORS; do
+			printf 'soak:%-16s notrun  ok  %d  bash /e2e/soak.sh %s %d\n' "$st" $((SOAK_SECONDS + 120)) "$st" "$SOAK_SECONDS"
+		done
+	} >"$PLAN_FILE"
+	LOGS=$ARCH-soak
+	RESULT=soak-$ARCH.txt
+	HUGEPAGES=64
+fi
 if [ "$MODE" = kselftest ]; then
 	PLAN=kselftest-plan
 	LOGS=$ARCH-kselftest
@@ -220,7 +245,7 @@ SRC_STOCK=$(worktree_at "$KDIR" e2e-src-stock "$STOCK")
 fi
 if [ "$MODE" = without ] || [ "$MODE" = upstream ]; then
 	:
-elif [ "$MODE" = func ] || [ "$MODE" = kselftest ]; then
+elif [ "$MODE" = func ] || [ "$MODE" = kselftest ] || [ "$MODE" = soak ]; then
 	banner "e2e $ARCH: test kernels (stock: base + ${GUP_TEST_PATCH[0]%%-*}; patched: base + ${#PATCHES[@]} patches)"
 	"$REPO/tools/apply.sh" >/dev/null
 	SRC_PATCHED=$KDIR
@@ -250,7 +275,7 @@ CFLAGS=(-static -O2 -Wall -Wextra -Werror -I"$SRC_PATCHED/mm")
 	die "e2e: building init for $ARCH failed"
 PROGS=(pin cow uring dmabuf uffd ksm bench)
 [ "$MODE" != upstream ] || PROGS=(uffd kselftest)
-[ "$MODE" != kselftest ] || PROGS=()
+[ "$MODE" != kselftest ] && [ "$MODE" != soak ] || PROGS=()
 for p in "${PROGS[@]}"; do
 	"${CROSS}gcc" "${CFLAGS[@]}" -o "$U/$p" "$E2E/$p.c" "$E2E/common.c" ||
 		die "e2e: building $p for $ARCH failed"
@@ -273,6 +298,27 @@ if [ "$MODE" = upstream ]; then
 	PROGS+=(uffd-unit-tests)
 fi
 KSFT_LIST=
+if [ "$MODE" = soak ]; then
+	# Debian's stress-ng, as the host has it: the binary and the shared
+	# libraries it loads, at their paths, with Debian's static bash.
+	need stress-ng bash-static busybox ldd
+	SK=$OUT/soak-$ARCH
+	mkdir -p "$SK"
+	sng=$(command -v stress-ng)
+	{
+		printf 'dir %s 0755 0 0\n' /bin /usr /usr/bin /tmp /lib /lib64 /lib/x86_64-linux-gnu /usr/lib \
+			/usr/lib/x86_64-linux-gnu
+		printf 'file /e2e/bin/bash /bin/bash-static 0755 0 0\n'
+		printf 'file /bin/bash /bin/bash-static 0755 0 0\n'
+		printf 'file /bin/busybox /bin/busybox 0755 0 0\n'
+		printf 'file /usr/bin/stress-ng %s 0755 0 0\n' "$sng"
+		printf 'file /e2e/soak.sh %s 0644 0 0\n' "$E2E/soak.sh"
+		ldd "$sng" | sed -n -e 's/.* => \(\/[^ ]*\) .*/\1/p' -e 's/^[[:space:]]*\(\/[^ ]*\) .*/\1/p' |
+			sort -u | while read -r lib; do printf 'file %s %s 0755 0 0\n' "$lib" "$(readlink -f "$lib")"; done
+	} >"$SK/initramfs.list"
+	KSFT_LIST=$SK/initramfs.list
+	info "stress-ng $(stress-ng --version | awk '{print $3}') and $(grep -c '^file /lib\|^file /usr/lib' "$SK/initramfs.list") shared libraries"
+fi
 if [ "$MODE" = kselftest ]; then
 	# The base's own tools/testing/selftests/vm, as its Makefile builds
 	# them (static, for the initramfs), against the base's UAPI headers,
@@ -326,7 +372,7 @@ gcc -O2 -o "$OUT/gen_init_cpio" "$SRC_PATCHED/usr/gen_init_cpio.c" ||
 	printf 'dir %s 0755 0 0\n' /proc /sys /mnt /e2e /e2e/bin
 	printf 'file /init %s 0755 0 0\n' "$U/init"
 	for p in "${PROGS[@]}"; do printf 'file /e2e/bin/%s %s 0755 0 0\n' "$p" "$U/$p"; done
-	printf 'file /e2e/%s %s 0644 0 0\n' plan "$E2E/$PLAN" perf-plan "$E2E/perf-plan"
+	printf 'file /e2e/%s %s 0644 0 0\n' plan "${PLAN_FILE:-$E2E/$PLAN}" perf-plan "$E2E/perf-plan"
 	[ -z "$KSFT_LIST" ] || cat "$KSFT_LIST"
 } >"$U/initramfs.list"
 "$OUT/gen_init_cpio" "$U/initramfs.list" >"$U/initramfs.cpio" ||
@@ -347,7 +393,7 @@ boot() {
 	# Each test has its own limit in the plan; the boot as a whole gets
 	# their sum and two minutes more, and is stopped if it hangs.
 	boot_limit=$(awk '!/^#/ && NF >= 5 { s += $4 } END { print s + 120 }' \
-		"$E2E/$([ "$plan" = func ] && echo "$PLAN" || echo perf-plan)")
+		"$([ "$plan" = func ] && echo "${PLAN_FILE:-$E2E/$PLAN}" || echo "$E2E/perf-plan")")
 	rm -f "$DISK"
 	truncate -s 128M "$DISK"
 	mkfs.ext4 -q -F "$DISK" || die "e2e: mkfs.ext4 failed"
@@ -375,6 +421,11 @@ if [ "$MODE" = without ]; then
 	banner "e2e $ARCH: the rows that fail without $DROP"
 	"$E2E/report.py" without --arch "$ARCH" --plan "$E2E/plan" --drop "$DROP" \
 		--log "$OUT/$ARCH-without.log" --out "$RESULTS_DIR/e2e-without-$ARCH.txt"
+elif [ "$MODE" = soak ]; then
+	banner "make soak $ARCH: boot patched ($QEMU, accel $ACCEL), $SOAK_SECONDS s per stressor"
+	boot patched "$OUT/$LOGS-patched.log" func
+	banner "make soak $ARCH: results"
+	"$E2E/report.py" soak --arch "$ARCH" --log "$OUT/$LOGS-patched.log" --out "$RESULTS_DIR/$RESULT"
 elif [ "$MODE" = kselftest ]; then
 	for v in stock patched; do
 		banner "make kselftest $ARCH: boot $v ($QEMU, accel $ACCEL)"

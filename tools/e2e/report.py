@@ -370,9 +370,66 @@ def kselftest(args: argparse.Namespace) -> int:
     return 1 if worse or problems else 0
 
 
+METRIC = re.compile(r'stress-ng: metrc: \[\d+\] (\S+)\s+(\d+)\s+([\d.]+)\s')
+
+
+def soak(args: argparse.Namespace) -> int:
+    """make soak: each stressor's result, bogo ops and the kernel reports
+    while it ran, on the patched test kernel.  Fails on a stressor that
+    did not end "ok" or "skip:", on any kernel report, and when the boot
+    did not finish."""
+    observed, reports, outside, done, _ = parse(args.log)
+    bogo: dict[str, str] = {}
+    for line in open(args.log, errors='replace').read().splitlines() if os.path.exists(args.log) else []:
+        m = re.search(r'E2E-OUT (soak:\S+) ', line)
+        mm = METRIC.search(line)
+        if mm and m:
+            bogo[m.group(1)] = '%s bogo ops in %s s' % (mm.group(2), mm.group(3))
+    records: list[dict[str, Any]] = []
+    table: list[tuple[str, str, str, str]] = []
+    bad = skipped = good = 0
+    for name, obs in observed.items():
+        reps = reports.get(name, [])
+        if obs.startswith('skip:'):
+            status, verdict = 'skip', obs[5:]
+            skipped += 1
+        elif obs == 'ok' and not reps:
+            status, verdict = 'pass', 'ok'
+            good += 1
+        else:
+            status, verdict = 'fail', 'FAILED' + (' (%d kernel report(s))' % len(reps) if reps else '')
+            bad += 1
+        table.append((name, cell(obs, len(reps)), bogo.get(name, '-'), verdict))
+        records.append({'name': name, 'status': status, 'reason': verdict, 'bogo': bogo.get(name),
+                        'reports': reps[:5],
+                        'stock': {'expected': 'not run', 'observed': 'not run', 'ok': True},
+                        'patched': {'expected': 'ok', 'observed': cell(obs, len(reps)),
+                                    'ok': status != 'fail'}})
+    head = ('stressor', 'result', 'bogo ops', 'verdict')
+    w = [max(len(r[i]) for r in table + [head]) for i in range(3)]
+    fmt = '%%-%ds  %%-%ds  %%-%ds  %%s' % tuple(w)
+    out = ['soak %s: stress-ng on the patched test kernel (KASAN, lockdep, DEBUG_VM)' % args.arch,
+           fmt % head, fmt % tuple('-' * n for n in w + [7])]
+    out += [fmt % r for r in table]
+    problems = [] if done else ['the boot did not finish (no E2E-DONE)']
+    if outside:
+        problems.append('%d kernel report or init line(s) outside any stressor' % len(outside))
+    out += ['', 'soak %s: %d stressors: %d ok, %d FAILED, %d skipped' % (args.arch, len(table), good, bad, skipped)]
+    out += problems
+    for r in records:
+        out += ['    %s: %s' % (r['name'], x) for x in r['reports']]
+    out += ['    outside: %s' % x for x in outside[:10]]
+    emit(args.out, out)
+    if args.out:
+        with open(os.path.splitext(args.out)[0] + '.json', 'w') as f:
+            json.dump({'arch': args.arch, 'title': 'stress-ng soak, patched test kernel', 'rows': records,
+                       'problems': problems}, f, indent=1)
+    return 1 if bad or problems else 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument('mode', choices=['func', 'perf', 'without', 'kselftest'])
+    ap.add_argument('mode', choices=['func', 'perf', 'without', 'kselftest', 'soak'])
     ap.add_argument('--arch', required=True)
     ap.add_argument('--plan')
     ap.add_argument('--stock')
@@ -384,7 +441,8 @@ def main() -> int:
     ap.add_argument('--drop')
     ap.add_argument('logs', nargs='*')
     args = ap.parse_intermixed_args()
-    return {'func': func, 'perf': perf, 'without': without, 'kselftest': kselftest}[args.mode](args)
+    return {'func': func, 'perf': perf, 'without': without, 'kselftest': kselftest,
+            'soak': soak}[args.mode](args)
 
 
 if __name__ == '__main__':

@@ -232,19 +232,22 @@ def build(res: str, cache: str, outdir: str) -> str:
                        f"{c[FAIL]} failed, {c[SKIP]} skipped</summary>{tbl}</details>")
             body += [f"<h2>{esc(s.name)}</h2>", tbl]
 
-    # make kselftest (by hand, not in make test): stock vs patched
-    for a in ARCHES:
-        try:
-            with open(os.path.join(res, f'kselftest-{a}.json')) as fh:
-                ks: dict[str, Any] = json.load(fh)
-        except (OSError, ValueError):
-            continue
-        rows = [[esc(r['name']), esc(r['stock']['observed']), esc(r['patched']['observed']),
-                 status_cell(r['status']) + ' ' + esc(r.get('reason', ''))] for r in ks['rows']]
-        cls = [r['status'] if r['status'] != PASS else '' for r in ks['rows']]
-        body += [f'<h2>make kselftest ARCH={esc(a)}: the base\'s vm selftests, stock vs patched</h2>',
-                 table(['test (run_vmtests.sh)', 'stock', 'patched', 'verdict'], rows, cls)]
-        body += [f'<p class="fail">{esc(p)}</p>' for p in ks.get('problems', [])]
+    # make kselftest and make soak (by hand, not in make test)
+    for what, title in (('kselftest', "the base's vm selftests, stock vs patched"),
+                        ('soak', 'stress-ng on the patched test kernel')):
+        for a in ARCHES:
+            try:
+                with open(os.path.join(res, f'{what}-{a}.json')) as fh:
+                    ks: dict[str, Any] = json.load(fh)
+            except (OSError, ValueError):
+                continue
+            rows = [[esc(r['name']), esc(r['stock']['observed']), esc(r['patched']['observed']),
+                     status_cell(r['status']) + ' ' + esc(r.get('reason', '')) +
+                     (f" ({esc(r['bogo'])})" if r.get('bogo') else '')] for r in ks['rows']]
+            cls = [r['status'] if r['status'] != PASS else '' for r in ks['rows']]
+            body += [f'<h2>make {what} ARCH={esc(a)}: {esc(title)}</h2>',
+                     table(['test', 'stock', 'patched', 'verdict'], rows, cls)]
+            body += [f'<p class="fail">{esc(p)}</p>' for p in ks.get('problems', [])]
 
     # pictures
     for png in plot_walk(steps, outdir):
