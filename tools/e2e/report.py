@@ -93,6 +93,22 @@ def emit(out: str | None, lines: list[str]) -> None:
             f.write(text)
 
 
+def emit_json(out: str | None, data: dict[str, Any]) -> None:
+    """The rows as data beside the table (<table>.json), for the results
+    model (tools/workbench) and make report."""
+    if out:
+        with open(os.path.splitext(out)[0] + '.json', 'w') as f:
+            json.dump(data, f, indent=1)
+
+
+def columns(head: tuple[str, str, str, str], table: list[tuple[str, str, str, str]],
+            rule: int = 15) -> list[str]:
+    """A four-column table: the first three padded, the last as it is."""
+    w = [max(len(r[i]) for r in table + [head]) for i in range(3)]
+    fmt = '%%-%ds  %%-%ds  %%-%ds  %%s' % tuple(w)
+    return [fmt % head, fmt % tuple('-' * n for n in w + [rule])] + [fmt % r for r in table]
+
+
 def func(args: argparse.Namespace) -> int:
     runs = {v: parse(p) for v, p in (('stock', args.stock), ('patched', args.patched))}
     rows = plan_rows(args.plan)
@@ -143,11 +159,7 @@ def func(args: argparse.Namespace) -> int:
         records.append(record)
         table.append((name, cells[0], cells[1], verdict))
     head = ('test', 'stock: expected / observed', 'patched: expected / observed', 'verdict')
-    w = [max(len(r[i]) for r in table + [head]) for i in range(3)]
-    fmt = '%%-%ds  %%-%ds  %%-%ds  %%s' % tuple(w)
-    out = ['e2e %s: %s' % (args.arch, args.title),
-           fmt % head, fmt % tuple('-' * n for n in w + [15])]
-    out += [fmt % r for r in table]
+    out = ['e2e %s: %s' % (args.arch, args.title)] + columns(head, table)
     problems = []
     for variant, run in runs.items():
         if not run[3]:
@@ -175,11 +187,7 @@ def func(args: argparse.Namespace) -> int:
         if len(details) > 12:
             out.append("    ... %d more in the console logs" % (len(details) - 12))
     emit(args.out, out)
-    if args.out:
-        # The same rows as data, for the results model (tools/workbench).
-        with open(os.path.splitext(args.out)[0] + '.json', 'w') as f:
-            json.dump({'arch': args.arch, 'title': args.title, 'rows': records,
-                       'problems': problems}, f, indent=1)
+    emit_json(args.out, {'arch': args.arch, 'title': args.title, 'rows': records, 'problems': problems})
     return 1 if bad or problems else 0
 
 
@@ -208,11 +216,8 @@ def without(args: argparse.Namespace) -> int:
             obs = '%s +%d report(s)' % (obs, len(reps))
         table.append((name, exp_p, obs or 'missing', verdict))
     head = ('test', 'with the series', 'without ' + args.drop, 'verdict')
-    w = [max(len(r[i]) for r in table + [head]) for i in range(3)]
-    fmt = '%%-%ds  %%-%ds  %%-%ds  %%s' % tuple(w)
     out = ['e2e %s: base + series less %s ("without") against what the series gives'
-           % (args.arch, args.drop), fmt % head, fmt % tuple('-' * n for n in w + [18])]
-    out += [fmt % r for r in table]
+           % (args.arch, args.drop)] + columns(head, table, 18)
     out.append('')
     out.append('e2e %s without %s: %d tests: %d fail without them, %d as with the series, %d skipped'
                % (args.arch, args.drop, len(table), failing, len(table) - failing - skipped, skipped))
@@ -267,10 +272,8 @@ def perf(args: argparse.Namespace) -> int:
             min(pairs) if pairs else float('nan'), max(pairs) if pairs else float('nan')))
     out += problems
     emit(args.out, out)
-    if args.out:
-        with open(os.path.splitext(args.out)[0] + '.json', 'w') as f:
-            json.dump({'arch': args.arch, 'clock': args.clock, 'unit': unit,
-                       'rows': records, 'problems': problems}, f, indent=1)
+    emit_json(args.out, {'arch': args.arch, 'clock': args.clock, 'unit': unit,
+                         'rows': records, 'problems': problems})
     return 1 if problems or not order else 0
 
 
@@ -350,11 +353,8 @@ def kselftest(args: argparse.Namespace) -> int:
                         'stock': {'expected': 'as stock', 'observed': cell(rs, ks), 'ok': True},
                         'patched': {'expected': 'not worse', 'observed': cell(rp, kp), 'ok': status != 'fail'}})
     head = ('test (run_vmtests.sh)', 'stock', 'patched', 'verdict')
-    w = [max(len(r[i]) for r in table + [head]) for i in range(3)]
-    fmt = '%%-%ds  %%-%ds  %%-%ds  %%s' % tuple(w)
     out = ['kselftest %s: the base\'s tools/testing/selftests/vm, run_vmtests.sh, stock vs patched test kernel'
-           % args.arch, fmt % head, fmt % tuple('-' * n for n in w + [7])]
-    out += [fmt % r for r in table]
+           % args.arch] + columns(head, table, 7)
     problems = ['%s: run_vmtests.sh did not finish (no result line)' % v
                 for v, r in runs.items() if not r[2]]
     if not names:
@@ -363,10 +363,8 @@ def kselftest(args: argparse.Namespace) -> int:
             '%d not ok or skipped on both' % (args.arch, len(names), same, better, worse, pre)]
     out += problems
     emit(args.out, out)
-    if args.out:
-        with open(os.path.splitext(args.out)[0] + '.json', 'w') as f:
-            json.dump({'arch': args.arch, 'title': 'kselftest vm, stock vs patched', 'rows': records,
-                       'problems': problems}, f, indent=1)
+    emit_json(args.out, {'arch': args.arch, 'title': 'kselftest vm, stock vs patched', 'rows': records,
+                         'problems': problems})
     return 1 if worse or problems else 0
 
 
@@ -406,11 +404,8 @@ def soak(args: argparse.Namespace) -> int:
                         'patched': {'expected': 'ok', 'observed': cell(obs, len(reps)),
                                     'ok': status != 'fail'}})
     head = ('stressor', 'result', 'bogo ops', 'verdict')
-    w = [max(len(r[i]) for r in table + [head]) for i in range(3)]
-    fmt = '%%-%ds  %%-%ds  %%-%ds  %%s' % tuple(w)
-    out = ['soak %s: stress-ng on the patched test kernel (KASAN, lockdep, DEBUG_VM)' % args.arch,
-           fmt % head, fmt % tuple('-' * n for n in w + [7])]
-    out += [fmt % r for r in table]
+    out = ['soak %s: stress-ng on the patched test kernel (KASAN, lockdep, DEBUG_VM)' % args.arch]
+    out += columns(head, table, 7)
     problems = [] if done else ['the boot did not finish (no E2E-DONE)']
     if outside:
         problems.append('%d kernel report or init line(s) outside any stressor' % len(outside))
@@ -420,10 +415,8 @@ def soak(args: argparse.Namespace) -> int:
         out += ['    %s: %s' % (r['name'], x) for x in r['reports']]
     out += ['    outside: %s' % x for x in outside[:10]]
     emit(args.out, out)
-    if args.out:
-        with open(os.path.splitext(args.out)[0] + '.json', 'w') as f:
-            json.dump({'arch': args.arch, 'title': 'stress-ng soak, patched test kernel', 'rows': records,
-                       'problems': problems}, f, indent=1)
+    emit_json(args.out, {'arch': args.arch, 'title': 'stress-ng soak, patched test kernel', 'rows': records,
+                         'problems': problems})
     return 1 if bad or problems else 0
 
 
