@@ -51,7 +51,7 @@ KEY=$(step_key "check $ARCH" "$BASE" "$("${G[@]}" rev-parse "$TIP^{tree}")" "${p
 	"$walkres" @"$REPO/tools/check.sh" @"$REPO/tools/check-norm.py" \
 	@"$REPO/tools/checkpatch.sh" @"$REPO/tools/checkpatch.exceptions" \
 	@"$REPO/tools/cocci.exceptions" @"$REPO/kunit/compile-test.config" \
-	@"$REPO/kunit/gup-series.kunitconfig" @"$REPO/kunit/$ARCH.kunitconfig" \
+	"$(test_fragment "$ARCH")" \
 	"$(toolchain_id)" "$(sparse --version 2>&1)" "$(spatch --version 2>&1 | head -n 1)")
 if rec=$(step_reused check "$KEY") && [ -f "$CACHE_DIR/steps/check/$KEY.table" ]; then
 	banner "check $ARCH: reused ($rec): same base, series, walk verdict, configs, scripts and tools"
@@ -162,23 +162,57 @@ info "W=1: ${result[W=1]} (${detail[W=1]}); sparse: ${result[sparse]} (${detail[
 # Every script on the series' touched C files, two scripts at a time (one
 # per CPU).  A script's new reports are its reports on the series less its
 # reports on the base, so the base is run only for the scripts that report
-# something on the series (a script silent on the series adds nothing),
-# and its reports are kept per script, base and file set.
+# something on the series (a script silent on the series adds nothing).
+# Reports are recorded per script and file: what decides them is the
+# script, the file's contents, the headers the series touches (a file's
+# local includes may be among them), spatch and this code; a script runs
+# only on the files without a record of the same (CACHE=0: on all).
 banner "check $ARCH: coccinelle, every script in report mode"
 cocci_one() { # src script out: "file: message" lines in out; out.timeout if spatch ran out of time
-	local src=$1 s=$2 out=$3 opt f files=() rc=0
+	local src=$1 s=$2 out=$3 opt f k files=() keys=() rc=0 rec=$CACHE_DIR/steps/cocci
+	local skey
+	skey=$(cat "$s" - <<<"$COCCI_KEY" | sha1sum | cut -c1-40)
 	while read -r f; do
-		[ -z "$f" ] || [ ! -f "$src/$f" ] || files+=("$f")
+		[ -z "$f" ] || [ ! -f "$src/$f" ] || {
+			k=$(printf '%s %s\n' "$skey" "$(git -C "$src" rev-parse "HEAD:$f")" | sha1sum | cut -c1-40)
+			keys+=("$f $k")
+			[ "${CACHE:-1}" != 0 ] && [ -f "$rec/$k" ] || files+=("$f")
+		}
 	done <<<"$CFILES_LIST"
-	opt=$(sed -n 's/^.*Options://p' "$s")
-	# shellcheck disable=SC2086
-	(cd "$src" && timeout 300 spatch -D report --very-quiet --no-show-diff \
-		--cocci-file "$s" $opt -I include -I include/uapi \
-		-I "arch/$SRCARCH/include" \
-		--include include/linux/kconfig.h "${files[@]}" 2>/dev/null) >"$out.raw" || rc=$?
-	[ "$rc" -ne 124 ] || echo "${s#"$src"/}" >"$out.timeout"
-	python3 "$REPO/tools/check-norm.py" --cocci "$OUT/touched" <"$out.raw" >"$out"
-	rm -f "$out.raw"
+	rm -f "$out.timeout" "$out.unrecorded"
+	touch "$out.new" "$out.files"
+	if [ ${#files[@]} -gt 0 ]; then
+		opt=$(sed -n 's/^.*Options://p' "$s")
+		# shellcheck disable=SC2086
+		(cd "$src" && timeout 300 spatch -D report --very-quiet --no-show-diff \
+			--cocci-file "$s" $opt -I include -I include/uapi \
+			-I "arch/$SRCARCH/include" \
+			--include include/linux/kconfig.h "${files[@]}" 2>/dev/null) >"$out.raw" || rc=$?
+		python3 "$REPO/tools/check-norm.py" --cocci "$OUT/touched" <"$out.raw" >"$out.new"
+		rm -f "$out.raw"
+		printf '%s: \n' "${files[@]}" >"$out.files"
+		if [ "$rc" -eq 124 ]; then # not recorded: run again next time
+			echo "${s#"$src"/}" >"$out.timeout"
+		elif grep -v -F -f "$out.files" "$out.new" >/dev/null; then
+			# A report on a file it was not run on (a header): kept
+			# for this run only, so that the script runs again.
+			echo "${s#"$src"/}" >"$out.unrecorded"
+		else
+			mkdir -p "$rec"
+			for f in "${files[@]}"; do
+				k=$(printf '%s\n' "${keys[@]}" | awk -v f="$f" '$1 == f { print $2 }')
+				grep -F -- "$f: " "$out.new" | awk -v f="$f" 'index($0, f ": ") == 1' >"$rec/$k.tmp" || true
+				mv "$rec/$k.tmp" "$rec/$k"
+			done
+		fi
+	fi
+	: >"$out"
+	for k in "${keys[@]}"; do
+		cat "$rec/${k#* }" 2>/dev/null >>"$out" || true
+	done
+	[ ! -f "$out.timeout" ] && [ ! -f "$out.unrecorded" ] || cat "$out.new" >>"$out"
+	rm -f "$out.new" "$out.files" "$out.unrecorded"
+	echo "${#files[@]}" >"$out.ran"
 }
 cocci_all() { # src outdir scripts... (relative to scripts/coccinelle)
 	local src=$1 dir=$2 s
@@ -191,25 +225,32 @@ cocci_all() { # src outdir scripts... (relative to scripts/coccinelle)
 		_ "$src" {} "$dir"
 }
 SRCARCH=$(arch_srcarch "$ARCH")
+# What every record depends on besides the script and the file: the
+# touched headers of the tree (by blob), spatch, the arch and this code.
+cocci_key() { # src
+	printf '%s\n' "$(spatch --version 2>&1 | head -n 1)" "$SRCARCH" "$(declare -f cocci_one)" \
+		"$(sha1sum <"$REPO/tools/check-norm.py")"
+	printf '%s\n' "${touched[@]}" | grep '\.h$' | while read -r f; do
+		printf '%s %s\n' "$f" "$(git -C "$1" rev-parse "HEAD:$f" 2>/dev/null || echo none)"
+	done
+}
 export -f cocci_one
-export OUT REPO SRCARCH
+export OUT REPO SRCARCH CACHE_DIR CACHE
 cfiles_str=$(printf '%s\n' "${cfiles[@]}")
 mapfile -t scripts < <(cd "$SRC_TIP/scripts/coccinelle" && ls -- */*.cocci)
 rm -rf "$OUT/cocci.tip.d"
-# cocci_one reads the file list from the environment in the child shells.
-CFILES_LIST=$cfiles_str cocci_all "$SRC_TIP" "$OUT/cocci.tip.d" "${scripts[@]}"
+# cocci_one reads the file list and the key from the environment in the child shells.
+CFILES_LIST=$cfiles_str COCCI_KEY=$(cocci_key "$SRC_TIP") cocci_all "$SRC_TIP" "$OUT/cocci.tip.d" "${scripts[@]}"
 reporting=()
 for s in "${scripts[@]}"; do
 	[ ! -s "$OUT/cocci.tip.d/$(echo "$s" | tr / _).out" ] || reporting+=("$s")
 done
-bkey=$(printf '%s\n' "$BASE" "${cfiles[@]}" | sha1sum | cut -c1-12)
-bdir=$OUT/cocci.base.d/$bkey
-todo=()
-for s in "${reporting[@]}"; do
-	[ -f "$bdir/$(echo "$s" | tr / _).out" ] || todo+=("$s")
-done
-[ ${#todo[@]} -eq 0 ] || CFILES_LIST=$cfiles_str cocci_all "$SRC_BASE" "$bdir" "${todo[@]}"
-info "coccinelle: ${#scripts[@]} scripts on the series, ${#reporting[@]} of them report, ${#todo[@]} run on the base ($((${#reporting[@]} - ${#todo[@]})) from an earlier run)"
+bdir=$OUT/cocci.base.d
+rm -rf "$bdir"
+[ ${#reporting[@]} -eq 0 ] ||
+	CFILES_LIST=$cfiles_str COCCI_KEY=$(cocci_key "$SRC_BASE") cocci_all "$SRC_BASE" "$bdir" "${reporting[@]}"
+ran() { cat "$1"/*.ran 2>/dev/null | awk '{ n += $1 } END { print n + 0 }'; }
+info "coccinelle: ${#scripts[@]} scripts on the series, ${#reporting[@]} of them report and ran on the base; spatch runs on a file: $(ran "$OUT/cocci.tip.d") on the series and $(ran "$bdir") on the base, the rest recorded"
 for s in "${reporting[@]}"; do
 	n=$(echo "$s" | tr / _).out
 	python3 - "$OUT/cocci.tip.d/$n" "$bdir/$n" <<'PY'
@@ -222,9 +263,6 @@ done >"$OUT/cocci.tipnew"
 cat "$OUT/cocci.tip.d"/*.out >"$OUT/cocci.tip" 2>/dev/null || : >"$OUT/cocci.tip"
 # A script that ran out of time reported nothing: a gate finding, not a pass.
 cat "$OUT/cocci.tip.d"/*.timeout "$bdir"/*.timeout 2>/dev/null | sort -u >"$OUT/cocci.timeouts" || true
-for t in "$bdir"/*.timeout; do # not kept: run again next time
-	[ ! -e "$t" ] || rm -f "${t%.timeout}" "$t"
-done
 # New reports, less those tools/cocci.exceptions accepts (with a reason).
 python3 - "$OUT" "$REPO/tools/cocci.exceptions" <<'PY'
 import collections, sys

@@ -45,8 +45,8 @@
 # make e2e boots the test kernels (lib.sh, build_test_kernel: the KUnit
 # suites' debug options, KASAN and lockdep among them, plus
 # tools/e2e/kernel*.config), the configuration "make walk" builds after
-# every patch: patched is the main tree's (build/test-<arch>), stock the
-# stock tree's, in a worktree of its own.  KUnit is switched off on the
+# every patch: patched is the main tree's, the very kernel "make kunit"
+# boots (build/<arch>), stock the stock tree's, in a worktree of its own.  KUnit is switched off on the
 # command line.
 # make e2e-perf boots lean kernels instead (allnoconfig plus
 # tools/e2e/kernel.config and kernel-<arch>.config only, no debug
@@ -252,9 +252,11 @@ elif [ "$MODE" = func ] || [ "$MODE" = kselftest ] || [ "$MODE" = soak ]; then
 	b=$(wt_build e2e-src-stock "test-$ARCH")
 	test_kernel "$SRC_STOCK" "$b" stock || die "e2e $ARCH: the stock test kernel does not build (log: $b/build.log)"
 	KERNEL[stock]=$b/$(arch_image "$ARCH")
-	test_kernel "$SRC_PATCHED" "$BUILD_ROOT/test-$ARCH" patched ||
-		die "e2e $ARCH: the patched test kernel does not build (log: $BUILD_ROOT/test-$ARCH/build.log)"
-	KERNEL[patched]=$BUILD_ROOT/test-$ARCH/$(arch_image "$ARCH")
+	# The patched kernel is "make kunit"'s: same config, same build
+	# directory, reused when make kunit built it from the same tree.
+	test_kernel "$SRC_PATCHED" "$BUILD_ROOT/$ARCH" patched ||
+		die "e2e $ARCH: the patched test kernel does not build (log: $BUILD_ROOT/$ARCH/build.log)"
+	KERNEL[patched]=$BUILD_ROOT/$ARCH/$(arch_image "$ARCH")
 	APPEND=kunit.enable=0
 else
 	banner "e2e-perf $ARCH: lean kernels (stock: base + ${GUP_TEST_PATCH[0]%%-*}; patched: base + ${#PATCHES[@]} patches)"

@@ -231,19 +231,17 @@ use_ccache() {
 	ccache --max-size=8G >/dev/null
 }
 
-# kunit.py's arguments for arch $1 building in $2: our kunitconfigs, the
+# kunit.py's arguments for booting the test kernel of arch $1 built in
+# $2 (kunit.py exec; build_test_kernel builds it): our kunitconfigs, the
 # QEMU config and the cross compiler.  Sets the array KUNIT_ARGS.
 kunit_args() {
-	local cross
+	local cross f
 	cross=$(arch_cross "$1")
-	KUNIT_ARGS=(--arch="$1" --build_dir="$2"
-		--kunitconfig="$REPO/kunit/gup-series.kunitconfig")
-	if [ -f "$REPO/kunit/$1.kunitconfig" ]; then
-		KUNIT_ARGS+=(--kunitconfig="$REPO/kunit/$1.kunitconfig")
-	fi
-	KUNIT_ARGS+=(--kunitconfig="$REPO/kunit/rdma.kunitconfig"
-		--kunitconfig="$REPO/kunit/iommu-$1.kunitconfig")
-	KUNIT_ARGS+=(--qemu_config="$REPO/kunit/qemu/$1.py" --jobs="$(nproc)")
+	KUNIT_ARGS=(--arch="$1" --build_dir="$2")
+	for f in $(kunit_configs "$1"); do
+		KUNIT_ARGS+=(--kunitconfig="$f")
+	done
+	KUNIT_ARGS+=(--qemu_config="$REPO/kunit/qemu/$1.py")
 	if [ -n "$cross" ]; then
 		KUNIT_ARGS+=(--cross_compile="$cross")
 	fi
@@ -291,15 +289,14 @@ ccache_stats() {
 }
 
 # kunit_exec_parse SRC BUILD: boot the KUnit kernel in BUILD once
-# (kunit.py exec, KUNIT_ARGS), cut the console log down to its KTAP lines
+# (kunit.py exec, KUNIT_ARGS; only the suites that match the glob
+# KUNIT_FILTER if set), cut the console log down to its KTAP lines
 # (tools/ktap.py) and let kunit.py parse those, writing BUILD/results.json.
 # kunit.py writes the console to BUILD/test.log; the lines it held inside
 # the KTAP output that were not KTAP are listed in BUILD/ktap.dropped.
 kunit_exec_parse() {
-	local src=$1 b=$2 a args=() rc=0 n
-	for a in "${KUNIT_ARGS[@]}"; do
-		case "$a" in --jobs=*) ;; *) args+=("$a") ;; esac
-	done
+	local src=$1 b=$2 args=("${KUNIT_ARGS[@]}") rc=0 n
+	[ -z "${KUNIT_FILTER:-}" ] || args+=("$KUNIT_FILTER")
 	rm -f "$b/test.log" "$b/ktap.log" "$b/ktap.dropped" "$b/results.json"
 	heartbeat_start "kunit.py exec ${ARCH:-}"
 	(cd "$src" && python3 tools/testing/kunit/kunit.py exec "${args[@]}" \
@@ -322,14 +319,25 @@ kunit_exec_parse() {
 }
 
 # The fragment of the arch's test kernel, for allnoconfig: the options
-# of the QEMU config kunit.py boots it with, our kunitconfigs and the e2e
-# kernel's options.  build_test_kernel builds it; "make walk" after
-# every patch.
+# of the QEMU config kunit.py boots it with, every kunitconfig of ours
+# (kunit_configs) and the e2e kernel's options.  One config per arch:
+# build_test_kernel builds it for "make kunit" and "make e2e" (one
+# kernel, one build directory), "make walk" after every patch, and
+# "make check" with the compile-test options added.
 test_fragment() { # ARCH
+	local f
 	sed -n "/kconfig='''/,/'''/{s/.*kconfig='''//;s/'''.*//;/^$/d;p}" "$REPO/kunit/qemu/$1.py"
-	cat "$REPO/kunit/gup-series.kunitconfig"
-	[ ! -f "$REPO/kunit/$1.kunitconfig" ] || cat "$REPO/kunit/$1.kunitconfig"
+	for f in $(kunit_configs "$1"); do cat "$f"; done
 	cat "$REPO/tools/e2e/kernel.config" "$REPO/tools/e2e/kernel-$1.config"
+}
+
+# The kunitconfigs of arch $1, a path a line: the suites with their
+# debug options, the arch's additions, the RDMA core, the IOMMU.
+kunit_configs() { # ARCH
+	local f
+	for f in gup-series "$1" rdma "iommu-$1"; do
+		[ ! -f "$REPO/kunit/$f.kunitconfig" ] || echo "$REPO/kunit/$f.kunitconfig"
+	done
 }
 
 # config_unmet FRAG DOTCONFIG SRC: the options FRAG sets (=y or =m) that

@@ -75,6 +75,8 @@ n=0
 nobj=0
 unbuildable=()
 nreused=0
+nlast=0
+prev_ok=0
 TOOLCHAIN=$(toolchain_id)
 for c in $(git -C "$DIR" rev-list --reverse "$BASE..$WORK_BRANCH"); do
 	n=$((n + 1))
@@ -89,6 +91,7 @@ for c in $(git -C "$DIR" rev-list --reverse "$BASE..$WORK_BRANCH"); do
 		read -r k_s d_s nob rest <<<"$rec"
 		read -r -a unbuildable <<<"$rest"
 		[ "$nob" -le "$nobj" ] || nobj=$nob
+		nlast=$nob prev_ok=1
 		nreused=$((nreused + 1))
 		printf '    %2d %-56s %-6s reused: same tree, configs, compilers and walk.sh built in %ds + %ds (%d driver files)\n' \
 			"$n" "$subject" ok "$k_s" "$d_s" "$nob"
@@ -113,7 +116,25 @@ for c in $(git -C "$DIR" rev-list --reverse "$BASE..$WORK_BRANCH"); do
 	fi
 	t1=$(date +%s)
 	# The drivers: every mapped file that exists at this step and whose
-	# option can be set on the arch, in one incremental make.
+	# option can be set on the arch, in one incremental make.  A step that
+	# touches none of them, no header and no build file (only other C
+	# files, documentation, MAINTAINERS) leaves their objects as the step
+	# before built them: not tried again when that step passed.
+	drivers_same=1
+	[ "$prev_ok" = 1 ] || drivers_same=
+	while read -r f; do
+		case "$f" in
+		Documentation/* | MAINTAINERS) ;;
+		*.c) [ -z "${how[$f]:-}" ] || drivers_same= ;;
+		*) drivers_same= ;;
+		esac
+	done < <(git -C "$DIR" diff-tree --no-commit-id --name-only -r "$c")
+	if [ -n "$drivers_same" ] && [ "$status" = ok ]; then
+		printf '    %2d %-56s %-6s kernel %3ds, %2d driver files as before (no header, build file or driver file touched)%s\n' "$n" "$subject" \
+			"$status" $((t1 - t0)) "$nlast" "${kept:+ (comments only, mtime kept: $kept)}"
+		step_record walk "$key" "$((t1 - t0)) 0 $nlast ${unbuildable[*]}"
+		continue
+	fi
 	objs=()
 	unbuildable=()
 	if arch_make "$CT" KCONFIG_ALLCONFIG="$FRAGMENT" allnoconfig >/dev/null 2>"$CT/walk.log"; then
@@ -135,6 +156,7 @@ for c in $(git -C "$DIR" rev-list --reverse "$BASE..$WORK_BRANCH"); do
 		log=$CT/walk.log
 	fi
 	[ ${#objs[@]} -le "$nobj" ] || nobj=${#objs[@]}
+	nlast=${#objs[@]}
 	if [ "$status" = "FAILED (kernel)" ]; then
 		drivers="driver files not tried"
 	else
@@ -144,6 +166,7 @@ for c in $(git -C "$DIR" rev-list --reverse "$BASE..$WORK_BRANCH"); do
 		"$status" $((t1 - t0)) "$drivers" "${kept:+ (comments only, mtime kept: $kept)}"
 	[ "$status" != ok ] ||
 		step_record walk "$key" "$((t1 - t0)) $(($(date +%s) - t1)) ${#objs[@]} ${unbuildable[*]}"
+	prev_ok=$([ "$status" = ok ] && echo 1 || echo 0)
 	if [ "$status" != ok ]; then
 		bad=1
 		failed+=("$n")

@@ -165,7 +165,8 @@ def e2e_items(path: str) -> list[Item]:
 
 WALK_LINE = re.compile(
     r'^\s+(\d+) (.*?)\s+(ok|FAILED \([^)]*\))\s+'
-    r'(?:kernel\s+(\d+)s, (?:\s*(\d+) driver files\s+(\d+)s|driver files not tried)'
+    r'(?:kernel\s+(\d+)s, (?:\s*(\d+) driver files\s+(\d+)s|\s*\d+ driver files as before'
+    r'|driver files not tried)'
     r'|reused: .* built in (\d+)s \+ (\d+)s)')
 
 
