@@ -92,11 +92,16 @@ SOAK_STRESSORS="vm mmap mmapfork mmaphuge madvise fork userfaultfd io-uring memf
 if [ "$MODE" = soak ]; then
 	mkdir -p "$OUT"
 	PLAN_FILE=$OUT/soak-plan
+	# tools/e2e/gupstress.c runs in the background across every
+	# stressor's row; the last row waits for it and checks the pins.
+	n=$(echo "$SOAK_STRESSORS" | wc -w)
 	{
-		echo "# make soak: stress-ng on the patched test kernel, $SOAK_SECONDS s per stressor"
+		echo "# make soak: stress-ng on the patched test kernel, $SOAK_SECONDS s per stressor, gupstress across them"
+		printf 'soak:%-16s notrun  ok  %d  bash /e2e/soak.sh gupstress-start %d\n' gupstress-start 30 $((n * SOAK_SECONDS))
 		for st in $SOAK_STRESSORS; do
 			printf 'soak:%-16s notrun  ok  %d  bash /e2e/soak.sh %s %d\n' "$st" $((SOAK_SECONDS + 120)) "$st" "$SOAK_SECONDS"
 		done
+		printf 'soak:%-16s notrun  ok  %d  bash /e2e/soak.sh gupstress-wait 0\n' gupstress $((n * SOAK_SECONDS + 300))
 	} >"$PLAN_FILE"
 	LOGS=$ARCH-soak
 	RESULT=soak-$ARCH.txt
@@ -277,7 +282,8 @@ CFLAGS=(-static -O2 -Wall -Wextra -Werror -I"$SRC_PATCHED/mm")
 	die "e2e: building init for $ARCH failed"
 PROGS=(pin cow uring dmabuf uffd ksm bench)
 [ "$MODE" != upstream ] || PROGS=(uffd kselftest)
-[ "$MODE" != kselftest ] && [ "$MODE" != soak ] || PROGS=()
+[ "$MODE" != kselftest ] || PROGS=()
+[ "$MODE" != soak ] || PROGS=(gupstress)
 for p in "${PROGS[@]}"; do
 	"${CROSS}gcc" "${CFLAGS[@]}" -o "$U/$p" "$E2E/$p.c" "$E2E/common.c" ||
 		die "e2e: building $p for $ARCH failed"

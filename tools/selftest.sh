@@ -31,7 +31,7 @@ result mypy "$rc"
 
 banner "selftest: shellcheck -S warning on the shell scripts"
 rc=0
-(cd "$REPO" && shellcheck -x -S warning tools/*.sh tools/tests/*.sh .ci/run) 2>&1 | sed 's/^/    /' || rc=$?
+(cd "$REPO" && shellcheck -x -S warning tools/*.sh tools/e2e/*.sh tools/tests/*.sh .ci/run) 2>&1 | sed 's/^/    /' || rc=$?
 result shellcheck "$rc"
 
 banner "selftest: bad input (a toy kernel tree and a copy of the workbench)"

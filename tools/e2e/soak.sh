@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # soak.sh STRESSOR SECONDS: run by /init with Debian's static bash (make
 # soak, tools/e2e.sh): Debian's stress-ng with STRESSOR, two instances,
 # for SECONDS, with --verify, its files on the guest's ext4 disk (/mnt),
@@ -6,12 +7,44 @@
 # output, then one result line: "ok", "skip:<why>" (stress-ng's exit 3:
 # not enough resources; 4: not implemented here) or "exit:N".  The
 # kernel log is read by the host (tools/e2e/report.py soak).
+# "soak.sh gupstress-start SECONDS" starts tools/e2e/gupstress.c in the
+# background; "soak.sh gupstress-wait" waits for it, prints its verdict
+# and checks that no pinned page is left (/proc/vmstat).
 st=$1 secs=$2
 [ -e /bin/sh ] || /bin/busybox --install -s /bin
 export PATH=/bin:/usr/bin
 mkdir -p /dev/shm
 grep -q ' /dev/shm ' /proc/mounts || mount -t tmpfs tmpfs /dev/shm
 cd /mnt || { echo "setup:no /mnt"; exit 1; }
+case $st in
+gupstress-start)
+	# The GUP stress program, in the background for $secs seconds
+	# (across the stressors' rows), in a session of its own so that
+	# /init does not stop it with this row.
+	setsid /e2e/bin/gupstress "$secs" --no-vmstat </dev/null >/tmp/gupstress.out 2>&1 &
+	echo $! >/tmp/gupstress.pid
+	echo ok
+	exit 0 ;;
+gupstress-wait)
+	# Its verdict, then no pin left by anybody: every stressor has
+	# stopped, so the pin counters since boot must balance.
+	pid=$(cat /tmp/gupstress.pid 2>/dev/null)
+	[ -n "$pid" ] || { echo "setup:gupstress was not started"; exit 0; }
+	while kill -0 "$pid" 2>/dev/null; do sleep 1; done
+	sed '$d' /tmp/gupstress.out
+	verdict=$(tail -n 1 /tmp/gupstress.out)
+	acq=$(awk '$1 == "nr_foll_pin_acquired" { print $2 }' /proc/vmstat)
+	rel=$(awk '$1 == "nr_foll_pin_released" { print $2 }' /proc/vmstat)
+	echo "since boot: nr_foll_pin_acquired $acq, nr_foll_pin_released $rel"
+	if [ "$verdict" != ok ]; then
+		echo "${verdict:-fail:gupstress printed nothing}"
+	elif [ -z "$acq" ] || [ "$acq" != "$rel" ]; then
+		echo "fail:pins leaked: $acq pages pinned since boot, $rel released"
+	else
+		echo ok
+	fi
+	exit 0 ;;
+esac
 stress-ng --"$st" 2 --timeout "${secs}s" --verify --metrics-brief --temp-path /mnt 2>&1
 rc=$?
 case $rc in

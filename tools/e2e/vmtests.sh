@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Run by /init with Debian's static bash (tools/e2e/kselftest-plan): the
 # base's own tools/testing/selftests/vm/run_vmtests.sh, unmodified, in
 # /e2e/ksft, where each program sits behind a wrapper that stops it after
