@@ -280,7 +280,7 @@ mkdir -p "$U"
 CFLAGS=(-static -O2 -Wall -Wextra -Werror -I"$SRC_PATCHED/mm")
 "${CROSS}gcc" "${CFLAGS[@]}" -o "$U/init" "$E2E/init.c" ||
 	die "e2e: building init for $ARCH failed"
-PROGS=(pin cow uring dmabuf uffd ksm bench)
+PROGS=(pin cow dmabuf uffd ksm bench)
 [ "$MODE" != upstream ] || PROGS=(uffd kselftest)
 [ "$MODE" != kselftest ] || PROGS=()
 [ "$MODE" != soak ] || PROGS=(gupstress)

@@ -188,6 +188,17 @@ void e2e_touch(struct e2e_map *m, int write, char val)
 	(void)sink;
 }
 
+pid_t e2e_fork(void)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		e2e_setup_fail("fork");
+	return pid;
+}
+
 int e2e_gup_test_fd(void)
 {
 	int fd = open(GUP_TEST_PATH, O_RDWR);

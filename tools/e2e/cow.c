@@ -49,10 +49,7 @@ static int fork_child(struct e2e_map *m, char old, int gup)
 	int status;
 	pid_t pid;
 
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		e2e_setup_fail("fork");
+	pid = e2e_fork();
 	if (!pid) {
 		int ok = all(m->addr, m->size, old);
 

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /*
  * gup_test's benchmark ioctls take raw GUP flags.  These are 6.1's values
@@ -51,6 +52,9 @@ int e2e_ext4_file(const char *name, size_t size, char fill, int flags);
 
 /* The default huge page size, 0 without hugetlb. */
 size_t e2e_hugepage_size(void);
+
+/* fork() with stdout flushed first; a failure is a setup failure. */
+pid_t e2e_fork(void);
 
 /* Open the GUP test interface; a setup failure without it. */
 int e2e_gup_test_fd(void);

@@ -7,6 +7,7 @@
  *   fast       PIN_LONGTERM_TEST_START, USE_FAST: pin_user_pages_fast(),
  *              which falls back to the slow path
  *   fast-only  PIN_FAST_BENCHMARK with FOLL_FAST_ONLY: GUP-fast alone
+ *   uring      io_uring's IORING_REGISTER_BUFFERS (a fixed buffer)
  *
  * Every page is written first, so that GUP-fast finds writable PTEs.
  * Prints "ok" (and checks that the pin sees what the process writes),
@@ -76,14 +77,18 @@ int main(int argc, char **argv)
 	int gup;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: pin KIND slow|fast|fast-only\n");
+		fprintf(stderr, "usage: pin KIND slow|fast|fast-only|uring\n");
 		return 2;
 	}
 	gup = e2e_gup_test_fd();
 	e2e_map(argv[1], NR_PAGES * page_size, 'F', &m);
 	e2e_touch(&m, 1, 'W');
 
-	if (!strcmp(argv[2], "fast-only"))
+	if (!strcmp(argv[2], "uring")) {
+		int ret = e2e_uring_register(m.addr, m.size);
+
+		printf("%s\n", ret ? e2e_errname(-ret) : "ok");
+	} else if (!strcmp(argv[2], "fast-only"))
 		pin_fast_only(gup, &m);
 	else if (!strcmp(argv[2], "slow") || !strcmp(argv[2], "fast"))
 		pin_longterm(gup, &m, argv[2][0] == 'f');

@@ -169,10 +169,7 @@ static int run_child(int (*fn)(char *, uint64_t), char *addr, uint64_t pfn)
 	int status;
 	pid_t pid;
 
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		e2e_setup_fail("fork");
+	pid = e2e_fork();
 	if (!pid) {
 		alarm(HANG_SECONDS);
 		_exit(fn(addr, pfn));

@@ -57,6 +57,15 @@ must() { # a setup step that must work
 	"$@" >/dev/null 2>&1 || { echo "bad-input.sh: setup failed: $*" >&2; exit 1; }
 }
 
+# case_committed MESSAGE NAME EXPECT CMD...: case_ on the workbench copy
+# with its uncommitted edit committed as MESSAGE, the commit dropped after.
+case_committed() {
+	must git -C "$W" commit -q -a -m "$1"
+	shift
+	case_ "$@"
+	must git -C "$W" reset -q --hard HEAD~1
+}
+
 echo "bad-input: the toy tree $K, the workbench copy $W"
 # The series applies, first (else every refusal below would be moot).
 out=$(run_tool tools/apply.sh 2>&1) || { printf '%s\n' "$out"; echo "bad-input: the toy series does not apply" >&2; exit 1; }
@@ -105,9 +114,8 @@ echo "0009-missing.patch" >>"$W/series"
 case_ "series lists a patch that does not exist" "series lists 0009-missing.patch but patches/0009-missing.patch does not exist" make -s apply
 must git -C "$W" checkout -- series
 sed -i 's/^ line 16$/ line sixteen/' "$W/patches/$P2"
-must git -C "$W" commit -q -a -m "a patch that does not apply"
-case_ "a patch that does not apply" "patch 2 of 2, patches/$P2, does not apply to .*mm/gup.c" make -s apply
-must git -C "$W" reset -q --hard HEAD~1
+case_committed "a patch that does not apply" \
+	"a patch that does not apply" "patch 2 of 2, patches/$P2, does not apply to .*mm/gup.c" make -s apply
 
 # 4. the base
 sed -i 's/^PATCHLEVEL = 1$/PATCHLEVEL = 2/' "$K/Makefile"
@@ -135,9 +143,8 @@ echo "# an edit by hand" >>"$W/patches/$P1"
 case_ "refresh over a patch edited by hand" "edits in .* that make refresh did not write.*$P1.*nothing refreshed" make -s refresh
 must git -C "$W" checkout -- patches
 sed -i '/^Subject:/,/^$/d' "$W/patches/0000-cover-letter.patch"
-must git -C "$W" commit -q -a -m "a cover letter without a subject"
-case_ "refresh with a malformed cover letter (stops before the swap)" "cover-letter.patch: no \"Subject: \\[PATCH .*give it" make -s refresh
-must git -C "$W" reset -q --hard HEAD~1
+case_committed "a cover letter without a subject" \
+	"refresh with a malformed cover letter (stops before the swap)" "cover-letter.patch: no \"Subject: \\[PATCH .*give it" make -s refresh
 # Its own output is no hand edit: a change committed in the kernel tree,
 # refreshed twice without committing the patches in between.
 sed -i 's/^line 9$/line 9: patched/' "$K/mm/gup.c"

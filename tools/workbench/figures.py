@@ -15,7 +15,6 @@ with the records.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -23,7 +22,7 @@ import sys
 import textwrap
 import time
 
-from workbench.results import ARCHES, FAIL, PASS, SKIP, Step, kunit_arches, steps_of, totals, tsv_rows
+from workbench.results import ARCHES, FAIL, PASS, SKIP, Step, kunit_arches, parser, steps_of, totals, tsv_rows
 
 
 def mmss(secs: int) -> str:
@@ -182,9 +181,7 @@ def update_cover(path: str, check_table: str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description='make figures: README and cover-letter tables from the records')
-    ap.add_argument('results')
-    ap.add_argument('--cache-dir', required=True)
+    ap = parser('make figures: README and cover-letter tables from the records')
     ap.add_argument('--readme', help='README.md to update in place')
     ap.add_argument('--cover', help='the cover letter whose gate table to update')
     ap.add_argument('--arch', default='x86_64', help='the gate table of this arch (make check ARCH=)')

@@ -12,14 +12,13 @@ server: open the file.
 
 from __future__ import annotations
 
-import argparse
 import html
 import json
 import os
 import sys
 from typing import Any
 
-from workbench.results import ARCHES, FAIL, PASS, SKIP, Step, kunit_arches, steps_of, totals, tsv_rows
+from workbench.results import ARCHES, FAIL, PASS, SKIP, Step, kunit_arches, parser, steps_of, totals, tsv_rows
 
 
 def esc(s: object) -> str:
@@ -274,9 +273,7 @@ def build(res: str, cache: str, outdir: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description='make report: the last make test as a static HTML page')
-    ap.add_argument('results')
-    ap.add_argument('--cache-dir', required=True)
+    ap = parser('make report: the last make test as a static HTML page')
     ap.add_argument('--out', help='directory of the page (default: <results>/report)')
     a = ap.parse_args(argv)
     print(build(a.results, a.cache_dir, a.out or os.path.join(a.results, 'report')))

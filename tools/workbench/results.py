@@ -96,6 +96,24 @@ def read_lines(path: str) -> list[str] | None:
         return None
 
 
+def matching(path: str, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """The matches of pattern at the start of the lines of path (none if
+    it cannot be read)."""
+    for line in read_lines(path) or []:
+        m = pattern.match(line)
+        if m:
+            yield m
+
+
+def parser(description: str) -> argparse.ArgumentParser:
+    """The command line every workbench tool starts from: the results
+    directory of a make test and the cache directory."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument('results', help='the results directory (stages.tsv and what the steps wrote)')
+    ap.add_argument('--cache-dir', required=True, help='the cache directory (check-<arch>.txt, e2e/)')
+    return ap
+
+
 def tsv_rows(path: str) -> list[list[str]]:
     try:
         with open(path, newline='') as f:
@@ -174,10 +192,7 @@ def walk_items(log: str) -> list[Item]:
     """One item per patch from the walk's lines; detail holds the build
     seconds (kernel + driver files) that the report plots."""
     items = []
-    for line in read_lines(log) or []:
-        m = WALK_LINE.match(line)
-        if not m:
-            continue
+    for m in matching(log, WALK_LINE):
         n, subject, status = int(m.group(1)), m.group(2), m.group(3)
         if m.group(7) is not None:
             k, d, how = int(m.group(7)), int(m.group(8)), 'reused'
@@ -193,13 +208,8 @@ GATE_LINE = re.compile(r'^  (checkpatch|W=1|sparse|coccinelle|bisect)\s+(not run
 
 
 def gate_items(table: str) -> list[Item]:
-    items = []
-    for line in read_lines(table) or []:
-        m = GATE_LINE.match(line)
-        if m:
-            st = {'pass': PASS, 'not run': SKIP}.get(m.group(2), FAIL)
-            items.append(Item(m.group(1), st, m.group(3)))
-    return items
+    return [Item(m.group(1), {'pass': PASS, 'not run': SKIP}.get(m.group(2), FAIL), m.group(3))
+            for m in matching(table, GATE_LINE)]
 
 
 def compile_test_items(tsv: str) -> list[Item]:
@@ -216,14 +226,9 @@ CHECKPATCH_LINE = re.compile(r'^    (\d{4}-\S+\.patch)\s+(\d+) errors, (\d+) war
 
 
 def checkpatch_items(log: str) -> list[Item]:
-    items = []
-    for line in read_lines(log) or []:
-        m = CHECKPATCH_LINE.match(line)
-        if m:
-            bad = sum(int(m.group(i)) for i in (2, 3, 4))
-            items.append(Item(m.group(1), FAIL if bad else PASS,
-                              line.split(m.group(1), 1)[1].strip()))
-    return items
+    return [Item(m.group(1), FAIL if sum(int(m.group(i)) for i in (2, 3, 4)) else PASS,
+                 m.string.split(m.group(1), 1)[1].strip())
+            for m in matching(log, CHECKPATCH_LINE)]
 
 
 UNITTEST_LINE = re.compile(r'^\s*(test_\w+) \(([\w.]+)\)( \.\.\. (ok|FAIL|ERROR|skipped ?(.*)))?$')
@@ -398,9 +403,7 @@ def write_all(res: str, steps: list[Step], failures: list[str]) -> dict[str, int
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('results', help='the results directory (stages.tsv and what the steps wrote)')
-    ap.add_argument('--cache-dir', required=True, help='where check-<arch>.txt is')
+    ap = parser(__doc__.split('\n')[0])
     ap.add_argument('--failure', action='append', default=[], help="a step's failure, for the summary")
     ap.add_argument('--table', action='store_true', help='print the steps table with their counts')
     a = ap.parse_args(argv)
