@@ -320,7 +320,8 @@ kunit_exec_parse() {
 
 # The fragment of the arch's test kernel, for allnoconfig: the options
 # of the QEMU config kunit.py boots it with, every kunitconfig of ours
-# (kunit_configs) and the e2e kernel's options.  One config per arch:
+# (kunit_configs), the e2e kernel's options and the test kernel's own
+# (tools/e2e/test-<arch>.config, if any).  One config per arch:
 # build_test_kernel builds it for "make kunit" and "make e2e" (one
 # kernel, one build directory), "make walk" after every patch, and
 # "make check" with the compile-test options added.
@@ -329,6 +330,7 @@ test_fragment() { # ARCH
 	sed -n "/kconfig='''/,/'''/{s/.*kconfig='''//;s/'''.*//;/^$/d;p}" "$REPO/kunit/qemu/$1.py"
 	for f in $(kunit_configs "$1"); do cat "$f"; done
 	cat "$REPO/tools/e2e/kernel.config" "$REPO/tools/e2e/kernel-$1.config"
+	[ ! -f "$REPO/tools/e2e/test-$1.config" ] || cat "$REPO/tools/e2e/test-$1.config"
 }
 
 # The kunitconfigs of arch $1, a path a line: the suites with their
