@@ -88,7 +88,10 @@ LOGS=$ARCH
 RESULT=e2e-$ARCH.txt
 TITLE="stock = base + the gup_test patch; patched = base + series"
 # The stressors of make soak: GUP, COW, fork, page cache and uffd paths.
-SOAK_STRESSORS="vm mmap mmapfork mmaphuge madvise fork userfaultfd io-uring memfd shm msync mremap remap vm-splice vm-rw"
+# Not io-uring: Debian 12's stress-ng (0.15.06) stat()s its file through
+# IORING_OP_STATX after unlinking it and fails with ENOENT on any kernel
+# (the host's 6.18 too); gupstress registers io_uring buffers instead.
+SOAK_STRESSORS="vm mmap mmapfork mmaphuge madvise fork userfaultfd memfd shm msync mremap remap vm-splice vm-rw"
 if [ "$MODE" = soak ]; then
 	mkdir -p "$OUT"
 	PLAN_FILE=$OUT/soak-plan
@@ -102,6 +105,7 @@ if [ "$MODE" = soak ]; then
 			printf 'soak:%-16s notrun  ok  %d  bash /e2e/soak.sh %s %d\n' "$st" $((SOAK_SECONDS + 120)) "$st" "$SOAK_SECONDS"
 		done
 		printf 'soak:%-16s notrun  ok  %d  bash /e2e/soak.sh gupstress-wait 0\n' gupstress $((n * SOAK_SECONDS + 300))
+		printf 'soak:%-16s notrun  ok  %d  bash /e2e/soak.sh kmemleak 0\n' kmemleak 300
 	} >"$PLAN_FILE"
 	LOGS=$ARCH-soak
 	RESULT=soak-$ARCH.txt
@@ -263,6 +267,9 @@ elif [ "$MODE" = func ] || [ "$MODE" = kselftest ] || [ "$MODE" = soak ]; then
 		die "e2e $ARCH: the patched test kernel does not build (log: $BUILD_ROOT/$ARCH/build.log)"
 	KERNEL[patched]=$BUILD_ROOT/$ARCH/$(arch_image "$ARCH")
 	APPEND=kunit.enable=0
+	# make soak: the debug features the test kernel has built in, off
+	# by default (kunit/gup-series.kunitconfig).
+	[ "$MODE" != soak ] || APPEND+=" kmemleak=on debug_pagealloc=on"
 else
 	banner "e2e-perf $ARCH: lean kernels (stock: base + ${GUP_TEST_PATCH[0]%%-*}; patched: base + ${#PATCHES[@]} patches)"
 	PATCHED=$(tree_commit patched "${PATCHES[@]}")

@@ -9,7 +9,8 @@
 # kernel log is read by the host (tools/e2e/report.py soak).
 # "soak.sh gupstress-start SECONDS" starts tools/e2e/gupstress.c in the
 # background; "soak.sh gupstress-wait" waits for it, prints its verdict
-# and checks that no pinned page is left (/proc/vmstat).
+# and checks that no pinned page is left (/proc/vmstat); "soak.sh
+# kmemleak" has kmemleak scan and reports what it found.
 st=$1 secs=$2
 [ -e /bin/sh ] || /bin/busybox --install -s /bin
 export PATH=/bin:/usr/bin
@@ -43,6 +44,17 @@ gupstress-wait)
 	else
 		echo ok
 	fi
+	exit 0 ;;
+kmemleak)
+	# What kmemleak (kmemleak=on) finds after everything has run.
+	k=/sys/kernel/debug/kmemleak
+	[ -w $k ] || { echo "skip:no $k (kmemleak is off)"; exit 0; }
+	echo scan >$k
+	sleep 5
+	echo scan >$k
+	n=$(grep -c '^unreferenced object' $k)
+	head -n 40 $k
+	[ "$n" -eq 0 ] && echo ok || echo "fail:kmemleak: $n unreferenced objects"
 	exit 0 ;;
 esac
 stress-ng --"$st" 2 --timeout "${secs}s" --verify --metrics-brief --temp-path /mnt 2>&1
