@@ -25,6 +25,15 @@
  * programs pin at the same time; /e2e/soak.sh checks the totals after
  * everything else has stopped).
  *
+ * With --faults, the allocations of this process fail at random (it
+ * marks itself for the fault injection that /e2e/soak.sh has armed:
+ * /proc/self/make-it-fail with the fail_page_alloc and failslab task
+ * filters).  A pin may then fail cleanly (-ENOMEM, -EFAULT, -EAGAIN:
+ * counted as injected), a read of the pinned pages may fail (not
+ * counted as a disagreement), but a pin must still never succeed where
+ * the series refuses it, the contents that can be read must agree, and
+ * no pin may be left behind.
+ *
  * Prints counts, then one line: "ok" or "fail:<what>".
  */
 #define _GNU_SOURCE
@@ -64,9 +73,10 @@ static const char *const how_names[] = {
 
 static time_t deadline;
 static int have_hugetlb;
+static int faults;
 static atomic_long pins, refusals, checks;
 static atomic_long bad_refusals, bad_pins, bad_contents, churn_ops, forks;
-static atomic_long unavailable, short_of_memory;
+static atomic_long unavailable, short_of_memory, unreadable;
 static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int over(void)
@@ -216,6 +226,11 @@ static void check_contents(int gup, struct e2e_map *m, const char *what,
 
 	memset(m->addr, val, m->size);
 	r = pinned_match(gup, m);
+	if (r < 0 && faults) {
+		/* The copy out of the pinned pages hit an injected failure. */
+		atomic_fetch_add(&unreadable, 1);
+		return;
+	}
 	atomic_fetch_add(&checks, 1);
 	if (r != 1) {
 		atomic_fetch_add(&bad_contents, 1);
@@ -262,7 +277,8 @@ static void pin_once(int gup, const char *kind, enum how how, char val)
 		if (ioctl(gup, PIN_LONGTERM_TEST_START, &args))
 			err = errno;
 	}
-	if (err == ENOMEM || err == EAGAIN) {
+	if (err == ENOMEM || err == EAGAIN ||
+	    (faults && err == EFAULT && !expect_refusal(kind, how))) {
 		/* Short of memory, not a refusal: counted apart. */
 		atomic_fetch_add(&short_of_memory, 1);
 		gs_unmap(&m);
@@ -373,17 +389,29 @@ int main(int argc, char **argv)
 	pthread_t t[16];
 
 	if (argc < 2 || atoi(argv[1]) <= 0) {
-		fprintf(stderr, "usage: gupstress SECONDS [--no-vmstat]\n");
+		fprintf(stderr, "usage: gupstress SECONDS [--no-vmstat] [--faults]\n");
 		return 2;
 	}
-	if (argc > 2 && !strcmp(argv[2], "--no-vmstat"))
-		vm = 0;
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--no-vmstat"))
+			vm = 0;
+		else if (!strcmp(argv[i], "--faults"))
+			faults = 1;
+	}
 	deadline = time(NULL) + atoi(argv[1]);
 	have_hugetlb = e2e_hugepage_size() != 0;
 	close(e2e_gup_test_fd());	/* a setup failure without it */
 	acq0 = vmstat("nr_foll_pin_acquired");
 	rel0 = vmstat("nr_foll_pin_released");
 
+	if (faults) {
+		/* Inherited by the threads and children created from now on. */
+		int fd = open("/proc/self/make-it-fail", O_WRONLY);
+
+		if (fd < 0 || write(fd, "1", 1) != 1)
+			e2e_setup_fail("make-it-fail");
+		close(fd);
+	}
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (ncpu < 1)
 		ncpu = 1;
@@ -401,10 +429,10 @@ int main(int argc, char **argv)
 
 	acq = vmstat("nr_foll_pin_acquired") - acq0;
 	rel = vmstat("nr_foll_pin_released") - rel0;
-	printf("pins %ld, refusals %ld, content checks %ld, forks %ld, churn %ld, no memory to map %ld, pins short of memory %ld; pinned pages acquired %ld, released %ld\n",
+	printf("pins %ld, refusals %ld, content checks %ld, forks %ld, churn %ld, no memory to map %ld, pins short of memory %ld, pinned pages unreadable %ld; pinned pages acquired %ld, released %ld\n",
 	       atomic_load(&pins), atomic_load(&refusals), atomic_load(&checks),
 	       atomic_load(&forks), atomic_load(&churn_ops), atomic_load(&unavailable),
-	       atomic_load(&short_of_memory), acq, rel);
+	       atomic_load(&short_of_memory), atomic_load(&unreadable), acq, rel);
 	if (atomic_load(&bad_refusals) || atomic_load(&bad_pins))
 		printf("fail:%ld unexpected refusals, %ld unexpected pins\n",
 		       atomic_load(&bad_refusals), atomic_load(&bad_pins));

@@ -10,7 +10,8 @@
 # "soak.sh gupstress-start SECONDS" starts tools/e2e/gupstress.c in the
 # background; "soak.sh gupstress-wait" waits for it, prints its verdict
 # and checks that no pinned page is left (/proc/vmstat); "soak.sh
-# kmemleak" has kmemleak scan and reports what it found.
+# kmemleak" has kmemleak scan and reports what it found; "soak.sh faults
+# SECONDS" runs gupstress alone with fault injection armed for it.
 st=$1 secs=$2
 [ -e /bin/sh ] || /bin/busybox --install -s /bin
 export PATH=/bin:/usr/bin
@@ -44,6 +45,26 @@ gupstress-wait)
 	else
 		echo ok
 	fi
+	exit 0 ;;
+faults)
+	# gupstress alone, its own allocations failing at random: the page
+	# allocator's (sleeping ones and highmem too, so the copies that
+	# unsharing allocates fail) and the slab's, for this process only
+	# (task-filter; gupstress --faults sets its make-it-fail).
+	d=/sys/kernel/debug
+	[ -d $d/fail_page_alloc ] && [ -d $d/failslab ] || { echo "skip:no fault injection in debugfs"; exit 0; }
+	for f in fail_page_alloc failslab; do
+		echo Y >$d/$f/task-filter
+		echo 10 >$d/$f/probability
+		echo 1 >$d/$f/interval
+		echo -1 >$d/$f/times
+		echo 0 >$d/$f/verbose
+		echo N >$d/$f/ignore-gfp-wait
+	done
+	echo N >$d/fail_page_alloc/ignore-gfp-highmem
+	echo "fault injection: 10% of the page and slab allocations of gupstress fail"
+	/e2e/bin/gupstress "$secs" --faults </dev/null 2>&1
+	for f in fail_page_alloc failslab; do echo 0 >$d/$f/probability; done
 	exit 0 ;;
 kmemleak)
 	# What kmemleak (kmemleak=on) finds after everything has run.
