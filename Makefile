@@ -24,7 +24,7 @@ ARCH ?= x86_64
 export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP E2E SET UPSTREAM SUITE ROUNDS PERF_CLOCK BOOTS CACHE SAVE_AS
 
 .PHONY: all deps tree apply kunit kunit-boots compile-test test refresh walk \
-	without send-dry-run send check e2e e2e-perf upstream report selftest figures kselftest soak
+	without send-dry-run send check e2e e2e-perf upstream report selftest figures kselftest soak apply-matrix help
 
 all: test
 
@@ -79,6 +79,9 @@ kselftest:
 soak:
 	@SOAK_SECONDS=$(SECONDS) tools/e2e.sh $(ARCH) soak
 
+apply-matrix:
+	@tools/apply-matrix.sh
+
 upstream:
 	@tools/upstream.sh
 
@@ -90,3 +93,30 @@ selftest:
 
 figures:
 	@tools/figures.sh
+
+# One line per target; README.md has the rest.
+help:
+	@printf '%s\n' \
+	'make kunit [ARCH=]          build the test kernel, boot it, run the KUnit suites (the main job)' \
+	'make test                   what CI runs (series checks, compile tests, KUnit, walk, check, e2e, upstream); ends "N passed, N failed"' \
+	'make deps                   install the Debian packages the tools need' \
+	'make tree                   fetch and import the base tree (tools/base.conf)' \
+	'make apply                  apply the series to the kernel tree with git am' \
+	'make refresh                write patches/ and series back from the kernel tree' \
+	'make compile-test [ARCH=]   compile the driver files the test kernel does not build' \
+	'make walk [ARCH=]           bisectability: build after every patch' \
+	'make check [ARCH=]          checkpatch, W=1, sparse, coccinelle, against the base' \
+	'make without DROP="NN.."    the KUnit suites (E2E=1: the e2e plan) without some patches' \
+	'make e2e [ARCH=]            user-space tests, stock vs patched kernel, under QEMU' \
+	'make e2e-perf [ARCH=]       GUP-fast instruction counts, stock vs patched' \
+	'make kselftest [ARCH=]      the base tree'"'"'s own mm selftests, stock vs patched' \
+	'make soak [SECONDS=]        stress-ng, gupstress and fault injection on the debug kernel' \
+	'make upstream               the mainline patches on Debian'"'"'s 6.12, stock vs patched' \
+	'make kunit-boots [BOOTS=]   boot the KUnit kernel BOOTS times, count clean parses' \
+	'make apply-matrix           which 6.1.y versions Debian serves the series applies to' \
+	'make send-dry-run           b4 prep and a dry run of the mails' \
+	'make send                   send them (after a passed dry run of the same tree)' \
+	'make selftest               the workbench'"'"'s own tests (Python, mypy, shellcheck, bad input)' \
+	'make report                 the last make test as an HTML page' \
+	'make figures [SAVE_AS=]     README and cover-letter tables from the records' \
+	'make help                   this list'

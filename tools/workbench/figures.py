@@ -109,8 +109,24 @@ def block_bad_input(res: str, steps: list[Step]) -> str:
         return '(tools/tests/bad-input.sh has not run: make selftest)'
 
 
+def block_apply_matrix(res: str, steps: list[Step]) -> str:
+    """make apply-matrix's table: a run of its own, not make test's."""
+    path = os.path.join(res, 'apply-matrix.json')
+    try:
+        with open(path) as f:
+            rec = json.load(f)
+    except (OSError, ValueError):
+        return '(make apply-matrix has not run)'
+    lines = ['| version | result | detail | stops in |', '| --- | --- | --- | --- |']
+    for v in rec.get('versions', []):
+        base = ' (the base)' if v['version'] == rec.get('base') else ''
+        lines.append(f"| {v['version']}{base} | {v['result']} | {v['detail']} | {v['stops_in']} |")
+    when = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(os.path.getmtime(path)))
+    return '\n'.join(lines) + f'\n\n*make apply-matrix of {when}.*'
+
+
 BLOCKS = {'summary': block_summary, 'stages': block_stages, 'kunit': block_kunit,
-          'e2e': block_e2e, 'bad-input': block_bad_input}
+          'e2e': block_e2e, 'bad-input': block_bad_input, 'apply-matrix': block_apply_matrix}
 MARK = re.compile(r'(<!-- figures: ([\w-]+)(?:@([\w-]+))? -->\n)(.*?)(<!-- /figures: \2(?:@\3)? -->)', re.S)
 
 
