@@ -9,7 +9,9 @@ of the quality-gate table (below its "gate result detail" header) are.
 Blocks: summary (make test's closing table and line), stages (each
 step's time, counts and whether it ran or reused a result), kunit (arch
 x suite), e2e (one line per arch), bad-input (tools/tests/bad-input.sh's
-table).  Nothing here is typed by hand, so nothing here can disagree
+table), apply-matrix (make apply-matrix's table), headline (the speed
+targets against the last run and the one saved as cold).  The files:
+README.md and tools/figures.md, where the dated measurements live.  Nothing here is typed by hand, so nothing here can disagree
 with the records.
 """
 
@@ -125,8 +127,42 @@ def block_apply_matrix(res: str, steps: list[Step]) -> str:
     return '\n'.join(lines) + f'\n\n*make apply-matrix of {when}.*'
 
 
+def _wall(res: str, steps: list[Step]) -> tuple[int, bool]:
+    """A run's wall time, and whether it finished (else the sum of the
+    stage times it recorded)."""
+    try:
+        with open(os.path.join(res, 'summary.json')) as f:
+            return int(json.load(f)['wall_seconds']), True
+    except (OSError, ValueError, KeyError, TypeError):
+        return sum(s.seconds for s in steps), False
+
+
+def block_headline(res: str, steps: list[Step]) -> str:
+    """The targets of the speed issue, from the last make test and the
+    run saved as "cold" (make figures SAVE_AS=cold)."""
+    lines = ['| what | measured | target | from |', '| --- | --- | --- | --- |']
+    cold = os.path.join(os.path.dirname(res), 'results-cold')
+    if os.path.isfile(os.path.join(cold, 'stages.tsv')):
+        csteps = steps_of(cold, cold)
+        w, done = _wall(cold, csteps)
+        lines.append(f'| `make test`, cold | {mmss(w)}{"" if done else " and not finished"} | 60 min '
+                     f'| the run saved as cold ({"wall time" if done else "its stages so far"}) |')
+        k = next((st for st in csteps if st.name == 'kunit x86_64'), None)
+        if k:
+            lines.append(f'| `make kunit ARCH=x86_64`, cold | {mmss(k.seconds)} | | the same run |')
+    w, done = _wall(res, steps)
+    reused = sum(1 for st in steps if st.reused or st.how.startswith('reused'))
+    lines.append(f'| `make test`, the last run | {mmss(w)}{"" if done else " (not finished)"} | 10 min warm '
+                 f'| {reused} of {len(steps)} steps reused a recorded result |')
+    k = next((st for st in steps if st.name == 'kunit x86_64'), None)
+    if k:
+        lines.append(f'| `make kunit ARCH=x86_64` in it | {mmss(k.seconds)} | | {k.how} |')
+    return '\n'.join(lines)
+
+
 BLOCKS = {'summary': block_summary, 'stages': block_stages, 'kunit': block_kunit,
-          'e2e': block_e2e, 'bad-input': block_bad_input, 'apply-matrix': block_apply_matrix}
+          'e2e': block_e2e, 'bad-input': block_bad_input, 'apply-matrix': block_apply_matrix,
+          'headline': block_headline}
 MARK = re.compile(r'(<!-- figures: ([\w-]+)(?:@([\w-]+))? -->\n)(.*?)(<!-- /figures: \2(?:@\3)? -->)', re.S)
 
 
@@ -198,7 +234,8 @@ def update_cover(path: str, check_table: str) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     ap = parser('make figures: README and cover-letter tables from the records')
-    ap.add_argument('--readme', help='README.md to update in place')
+    ap.add_argument('--readme', action='append', default=[],
+                    help='a Markdown file whose marked blocks to update in place (README.md, tools/figures.md)')
     ap.add_argument('--cover', help='the cover letter whose gate table to update')
     ap.add_argument('--arch', default='x86_64', help='the gate table of this arch (make check ARCH=)')
     ap.add_argument('--print', dest='show', metavar='BLOCK', help='print one block')
@@ -210,10 +247,10 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f'figures: no results in {a.results}: run make test first')
     if a.show:
         print(BLOCKS[a.show](a.results, steps))
-    if a.readme:
-        snaps = dict(x.split('=', 1) for x in a.snapshot)
-        done = update_readme(a.readme, a.results, steps, a.cache_dir, snaps)
-        print(f'{a.readme}: {len(done)} block(s) regenerated: {" ".join(done) or "none (no markers)"}')
+    snaps = dict(x.split('=', 1) for x in a.snapshot)
+    for md in a.readme:
+        done = update_readme(md, a.results, steps, a.cache_dir, snaps)
+        print(f'{md}: {len(done)} block(s) regenerated: {" ".join(done) or "none (no markers)"}')
     if a.cover:
         ok = update_cover(a.cover, os.path.join(a.cache_dir, f'check-{a.arch}.txt'))
         print(f'{a.cover}: gate table {"regenerated" if ok else "NOT regenerated (no table, or no check results)"}')
