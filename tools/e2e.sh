@@ -219,6 +219,7 @@ build_kernel() {
 
 declare -A KERNEL
 FIRST=stock
+[ "$MODE" != soak ] || FIRST=patched
 if [ "$MODE" = without ]; then
 	FIRST=without
 	[ -n "${DROP:-}" ] || die 'name the patches to leave out: DROP="0049"'
@@ -259,9 +260,12 @@ elif [ "$MODE" = func ] || [ "$MODE" = kselftest ] || [ "$MODE" = soak ]; then
 	banner "e2e $ARCH: test kernels (stock: base + ${GUP_TEST_PATCH[0]%%-*}; patched: base + ${#PATCHES[@]} patches)"
 	"$REPO/tools/apply.sh" >/dev/null
 	SRC_PATCHED=$KDIR
-	b=$(wt_build e2e-src-stock "test-$ARCH")
-	test_kernel "$SRC_STOCK" "$b" stock || die "e2e $ARCH: the stock test kernel does not build (log: $b/build.log)"
-	KERNEL[stock]=$b/$(arch_image "$ARCH")
+	# make soak boots the patched kernel only.
+	if [ "$MODE" != soak ]; then
+		b=$(wt_build e2e-src-stock "test-$ARCH")
+		test_kernel "$SRC_STOCK" "$b" stock || die "e2e $ARCH: the stock test kernel does not build (log: $b/build.log)"
+		KERNEL[stock]=$b/$(arch_image "$ARCH")
+	fi
 	# The patched kernel is "make kunit"'s: same config, same build
 	# directory, reused when make kunit built it from the same tree.
 	test_kernel "$SRC_PATCHED" "$BUILD_ROOT/$ARCH" patched ||

@@ -23,16 +23,18 @@ gupstress-start)
 	# The GUP stress program, in the background for $secs seconds
 	# (across the stressors' rows), in a session of its own so that
 	# /init does not stop it with this row.
-	setsid /e2e/bin/gupstress "$secs" --no-vmstat </dev/null >/tmp/gupstress.out 2>&1 &
-	echo $! >/tmp/gupstress.pid
+	# /init reaps only its own children: the orphan would stay a
+	# zombie, so the end is marked by a file, not by the process.
+	rm -f /tmp/gupstress.done
+	setsid bash -c '/e2e/bin/gupstress "$1" --no-vmstat </dev/null >/tmp/gupstress.out 2>&1
+		touch /tmp/gupstress.done' gupstress "$secs" &
 	echo ok
 	exit 0 ;;
 gupstress-wait)
 	# Its verdict, then no pin left by anybody: every stressor has
 	# stopped, so the pin counters since boot must balance.
-	pid=$(cat /tmp/gupstress.pid 2>/dev/null)
-	[ -n "$pid" ] || { echo "setup:gupstress was not started"; exit 0; }
-	while kill -0 "$pid" 2>/dev/null; do sleep 1; done
+	[ -f /tmp/gupstress.out ] || { echo "setup:gupstress was not started"; exit 0; }
+	while [ ! -f /tmp/gupstress.done ]; do sleep 1; done
 	sed '$d' /tmp/gupstress.out
 	verdict=$(tail -n 1 /tmp/gupstress.out)
 	acq=$(awk '$1 == "nr_foll_pin_acquired" { print $2 }' /proc/vmstat)
