@@ -25,10 +25,10 @@
  * programs pin at the same time; /e2e/soak.sh checks the totals after
  * everything else has stopped).
  *
- * With --faults, the allocations of this process fail at random (it
+ * With --faults, the allocations of its threads fail at random (each
  * marks itself for the fault injection that /e2e/soak.sh has armed:
- * /proc/self/make-it-fail with the fail_page_alloc and failslab task
- * filters).  A pin may then fail cleanly (-ENOMEM, -EFAULT, -EAGAIN:
+ * /proc/thread-self/make-it-fail with the fail_page_alloc and failslab
+ * task filters).  A pin may then fail cleanly (-ENOMEM, -EFAULT, -EAGAIN:
  * counted as injected), a read of the pinned pages may fail (not
  * counted as a disagreement), but a pin must still never succeed where
  * the series refuses it, the contents that can be read must agree, and
@@ -309,10 +309,29 @@ static void pin_once(int gup, const char *kind, enum how how, char val)
 	gs_unmap(&m);
 }
 
+/*
+ * With --faults, each thread marks itself once it runs (pthread_create()
+ * itself must not fail); the children it forks inherit the mark.
+ */
+static void fail_from_now_on(void)
+{
+	int fd;
+
+	if (!faults)
+		return;
+	fd = open("/proc/thread-self/make-it-fail", O_WRONLY);
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		report("make-it-fail: %s", e2e_errname(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 static void *pinner(void *arg)
 {
 	unsigned int i = (unsigned int)(uintptr_t)arg;
 	int gup = e2e_gup_test_fd();
+
+	fail_from_now_on();
 
 	while (!over()) {
 		const char *kind = kinds[i % NR_KINDS];
@@ -368,6 +387,8 @@ static void *churner(void *arg)
 	unsigned int i = (unsigned int)(uintptr_t)arg;
 	int compact = open("/proc/sys/vm/compact_memory", O_WRONLY);
 
+	fail_from_now_on();
+
 	while (!over()) {
 		const char *kind = kinds[i % NR_KINDS];
 
@@ -404,14 +425,6 @@ int main(int argc, char **argv)
 	acq0 = vmstat("nr_foll_pin_acquired");
 	rel0 = vmstat("nr_foll_pin_released");
 
-	if (faults) {
-		/* Inherited by the threads and children created from now on. */
-		int fd = open("/proc/self/make-it-fail", O_WRONLY);
-
-		if (fd < 0 || write(fd, "1", 1) != 1)
-			e2e_setup_fail("make-it-fail");
-		close(fd);
-	}
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (ncpu < 1)
 		ncpu = 1;
