@@ -105,8 +105,9 @@ if [ "$MODE" = soak ]; then
 			printf 'soak:%-16s notrun  ok  %d  bash /e2e/soak.sh %s %d\n' "$st" $((SOAK_SECONDS + 120)) "$st" "$SOAK_SECONDS"
 		done
 		printf 'soak:%-16s notrun  ok  %d  bash /e2e/soak.sh gupstress-wait 0\n' gupstress $((n * SOAK_SECONDS + 300))
-		printf 'soak:%-16s notrun  ok  %d  bash /e2e/soak.sh faults %d\n' faults $((2 * SOAK_SECONDS + 300)) $((2 * SOAK_SECONDS))
 		printf 'soak:%-16s notrun  ok  %d  bash /e2e/soak.sh kmemleak 0\n' kmemleak 300
+		printf 'soak:%-16s notrun  ok  %d  bash /e2e/soak.sh faults %d\n' faults $((2 * SOAK_SECONDS + 300)) $((2 * SOAK_SECONDS))
+		printf 'soak:%-16s notrun  ok  %d  bash /e2e/soak.sh kmemleak 0\n' kmemleak-faults 300
 	} >"$PLAN_FILE"
 	LOGS=$ARCH-soak
 	RESULT=soak-$ARCH.txt

@@ -27,7 +27,7 @@ gupstress-start)
 	# zombie, so the end is marked by a file, not by the process.
 	rm -f /tmp/gupstress.done
 	setsid bash -c '/e2e/bin/gupstress "$1" --no-vmstat </dev/null >/tmp/gupstress.out 2>&1
-		touch /tmp/gupstress.done' gupstress "$secs" &
+		touch /tmp/gupstress.done' gupstress "$secs" </dev/null >/dev/null 2>&1 &
 	echo ok
 	exit 0 ;;
 gupstress-wait)
@@ -69,7 +69,7 @@ faults)
 	for f in fail_page_alloc failslab; do echo 0 >$d/$f/probability; done
 	exit 0 ;;
 kmemleak)
-	# What kmemleak (kmemleak=on) finds after everything has run.
+	# What kmemleak (kmemleak=on) finds since its last report.
 	k=/sys/kernel/debug/kmemleak
 	[ -w $k ] || { echo "skip:no $k (kmemleak is off)"; exit 0; }
 	echo scan >$k
@@ -77,6 +77,8 @@ kmemleak)
 	echo scan >$k
 	n=$(grep -c '^unreferenced object' $k)
 	head -n 40 $k
+	# What it found is reported once: the next scan reports only new ones.
+	echo clear >$k
 	[ "$n" -eq 0 ] && echo ok || echo "fail:kmemleak: $n unreferenced objects"
 	exit 0 ;;
 esac
