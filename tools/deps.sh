@@ -27,6 +27,10 @@ PACKAGES=(
 	libnuma-dev libcap-dev bash-static busybox-static
 	# make soak: Debian's stress-ng in the guest
 	stress-ng
+	# the real clients (tools/e2e/clients/): fio over io_uring, and
+	# rdma-core with its providers, tools and perftest over soft-RoCE;
+	# libibverbs-dev builds our own verbs client
+	fio rdma-core ibverbs-providers ibverbs-utils perftest iproute2 libibverbs-dev
 )
 
 missing=()
