@@ -152,8 +152,9 @@ def block_headline(res: str, steps: list[Step]) -> str:
             lines.append(f'| `make kunit ARCH=x86_64`, cold | {mmss(k.seconds)} | | the same run |')
     w, done = _wall(res, steps)
     reused = sum(1 for st in steps if st.reused or st.how.startswith('reused'))
-    lines.append(f'| `make test`, the last run | {mmss(w)}{"" if done else " (not finished)"} | 10 min warm '
-                 f'| {reused} of {len(steps)} steps reused a recorded result |')
+    lines.append(f'| `make test`, the last run{"" if done else " (not finished: its steps so far)"} '
+                 f'| {mmss(w)} | 10 min, warm and unchanged | {reused} of {len(steps)} steps reused a recorded result'
+                 f'{"" if reused * 2 >= len(steps) else " (not a warm run)"} |')
     k = next((st for st in steps if st.name == 'kunit x86_64'), None)
     if k:
         lines.append(f'| `make kunit ARCH=x86_64` in it | {mmss(k.seconds)} | | {k.how} |')
