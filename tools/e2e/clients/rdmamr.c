@@ -30,20 +30,12 @@
 
 static size_t len;
 
+/* The errno's symbolic name, "EFAULT" for EFAULT (glibc 2.32). */
 static const char *errname(int err)
 {
-	static char buf[16];
+	const char *name = strerrorname_np(err);
 
-	switch (err) {
-	case EFAULT: return "EFAULT";
-	case EPERM: return "EPERM";
-	case EINVAL: return "EINVAL";
-	case ENOMEM: return "ENOMEM";
-	case EOPNOTSUPP: return "EOPNOTSUPP";
-	case EACCES: return "EACCES";
-	}
-	snprintf(buf, sizeof(buf), "errno%d", err);
-	return buf;
+	return name ? name : "unknown-errno";
 }
 
 static void die(const char *what, int err)
