@@ -24,7 +24,7 @@ ARCH ?= x86_64
 export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP E2E SET UPSTREAM SUITE ROUNDS PERF_CLOCK BOOTS CACHE SAVE_AS
 
 .PHONY: all deps tree apply kunit kunit-boots compile-test test refresh walk \
-	without send-dry-run send check e2e e2e-perf upstream report selftest figures kselftest soak apply-matrix help
+	without send-dry-run send check e2e e2e-perf upstream report selftest figures kselftest soak clients apply-matrix help
 
 all: test
 
@@ -76,6 +76,9 @@ e2e-perf:
 kselftest:
 	@tools/e2e.sh $(ARCH) kselftest
 
+clients:
+	@tools/e2e.sh x86_64 clients
+
 soak:
 	@SOAK_SECONDS=$(SECONDS) tools/e2e.sh $(ARCH) soak
 
@@ -110,6 +113,7 @@ help:
 	'make e2e [ARCH=]            user-space tests, stock vs patched kernel, under QEMU' \
 	'make e2e-perf [ARCH=]       GUP-fast instruction counts, stock vs patched' \
 	'make kselftest [ARCH=]      the base tree'"'"'s own mm selftests, stock vs patched' \
+	'make clients               fio, libibverbs and perftest (the host'"'"'s), stock vs patched, x86_64' \
 	'make soak [SECONDS=]        stress-ng, gupstress and fault injection on the debug kernel' \
 	'make upstream               the mainline patches on Debian'"'"'s 6.12, stock vs patched' \
 	'make kunit-boots [BOOTS=]   boot the KUnit kernel BOOTS times, count clean parses' \

@@ -28,6 +28,12 @@
 # SECONDS long with --verify; print each one's result and bogo ops, and
 # fail on any kernel report.
 #
+# make clients (x86_64): real programs, the host's own Debian binaries
+# (fio over io_uring with fixed buffers, libibverbs and perftest over
+# soft-RoCE), on the lean stock and patched kernels, with the host's root
+# file system read-only over 9p/virtio as the guest's root: the plan
+# tools/e2e/clients-plan, the scripts and client of tools/e2e/clients/.
+#
 # make e2e-perf [ARCH=] [ROUNDS=]: boot stock and patched alternately,
 # ROUNDS times each, run the GUP benchmark (tools/e2e/perf-plan) in each
 # boot, and print the median time per page of each and their ratio.
@@ -64,7 +70,9 @@ arch_srcarch "$ARCH" >/dev/null # dies on an unknown ARCH
 CROSS=$(arch_cross "$ARCH")
 QEMU=$(arch_qemu "$ARCH")
 E2E=$REPO/tools/e2e
-case "$MODE" in func | perf | without | upstream | kselftest | soak) ;; *) die "e2e.sh: unknown mode '$MODE' (func, perf, without, upstream, kselftest or soak)" ;; esac
+case "$MODE" in func | perf | without | upstream | kselftest | soak | clients) ;; *) die "e2e.sh: unknown mode '$MODE' (func, perf, without, upstream, kselftest, soak or clients)" ;; esac
+[ "$MODE" != clients ] || [ "$ARCH" = x86_64 ] ||
+	die "make clients: x86_64 only (the guest runs the host's own programs from its root file system)"
 [ "$MODE" != kselftest ] || [ "$ARCH" = x86_64 ] ||
 	die "make kselftest: x86_64 only for now (the selftests link libnuma and libcap statically, which Debian has for the host's arch)"
 [ "$MODE" != soak ] || [ "$ARCH" = x86_64 ] ||
@@ -112,6 +120,16 @@ if [ "$MODE" = soak ]; then
 	LOGS=$ARCH-soak
 	RESULT=soak-$ARCH.txt
 	HUGEPAGES=64
+fi
+if [ "$MODE" = clients ]; then
+	# The scripts, rdmamr and the plan, at the path the guest sees them
+	# (the host's root is its root).
+	CD=$OUT/clients-$ARCH
+	PLAN_FILE=$CD/plan
+	LOGS=$ARCH-clients
+	RESULT=e2e-clients-$ARCH.txt
+	TITLE="real clients; stock = base + the gup_test patch; patched = base + series (lean kernels)"
+	HUGEPAGES=0
 fi
 if [ "$MODE" = kselftest ]; then
 	PLAN=kselftest-plan
@@ -185,6 +203,8 @@ build_kernel() {
 	frag=$b/e2e.fragment
 	cat "$E2E/kernel.config" "$E2E/kernel-$ARCH.config" >"$frag.new"
 	[[ "$variant" != up-* ]] || cat "$E2E/kernel-upstream.config" >>"$frag.new"
+	# make clients boots the lean x86_64 kernels, make e2e-perf's.
+	[[ "$ARCH" != x86_64 || "$variant" == up-* ]] || cat "$E2E/kernel-clients.config" >>"$frag.new"
 	log=$b/build.log
 	if [ ! -f "$b/.config" ] || ! cmp -s "$frag" "$frag.new"; then
 		mv "$frag.new" "$frag"
@@ -277,7 +297,7 @@ elif [ "$MODE" = func ] || [ "$MODE" = kselftest ] || [ "$MODE" = soak ]; then
 	# by default (kunit/gup-series.kunitconfig).
 	[ "$MODE" != soak ] || APPEND+=" kmemleak=on debug_pagealloc=on"
 else
-	banner "e2e-perf $ARCH: lean kernels (stock: base + ${GUP_TEST_PATCH[0]%%-*}; patched: base + ${#PATCHES[@]} patches)"
+	banner "e2e-$MODE $ARCH: lean kernels (stock: base + ${GUP_TEST_PATCH[0]%%-*}; patched: base + ${#PATCHES[@]} patches)"
 	PATCHED=$(tree_commit patched "${PATCHES[@]}")
 	SRC_PATCHED=$(worktree_at "$KDIR" e2e-src-patched "$PATCHED")
 	build_kernel stock "$SRC_STOCK"
@@ -294,6 +314,7 @@ CFLAGS=(-static -O2 -Wall -Wextra -Werror -I"$SRC_PATCHED/mm")
 "${CROSS}gcc" "${CFLAGS[@]}" -o "$U/init" "$E2E/init.c" ||
 	die "e2e: building init for $ARCH failed"
 PROGS=(pin cow dmabuf uffd ksm bench)
+[ "$MODE" != clients ] || PROGS=()
 [ "$MODE" != upstream ] || PROGS=(uffd kselftest)
 [ "$MODE" != kselftest ] || PROGS=()
 [ "$MODE" != soak ] || PROGS=(gupstress)
@@ -319,6 +340,18 @@ if [ "$MODE" = upstream ]; then
 	PROGS+=(uffd-unit-tests)
 fi
 KSFT_LIST=
+if [ "$MODE" = clients ]; then
+	need fio ib_write_bw ib_read_bw rdma ip python3 dpkg-query
+	[ -f /usr/include/infiniband/verbs.h ] || die "make clients: no libibverbs headers: run make deps"
+	rm -rf "$CD"
+	mkdir -p "$CD/bin"
+	gcc -O2 -Wall -Wextra -Werror -o "$CD/bin/rdmamr" "$E2E/clients/rdmamr.c" -libverbs ||
+		die "make clients: building tools/e2e/clients/rdmamr.c failed"
+	ln -s /bin/bash "$CD/bin/bash"
+	cp "$E2E"/clients/*.sh "$CD/"
+	sed "s|@DIR@|$CD|g" "$E2E/clients-plan" >"$PLAN_FILE"
+	info "fio $(fio --version), perftest $(dpkg-query -W -f '${Version}' perftest), rdma-core $(dpkg-query -W -f '${Version}' rdma-core) (the host's, run by the guest from its root)"
+fi
 if [ "$MODE" = soak ]; then
 	# Debian's stress-ng, as the host has it: the binary and the shared
 	# libraries it loads, at their paths, with Debian's static bash.
@@ -419,9 +452,17 @@ boot() {
 	truncate -s 128M "$DISK"
 	mkfs.ext4 -q -F "$DISK" || die "e2e: mkfs.ext4 failed"
 	args=(-nodefaults -nographic -no-reboot -serial stdio -m 1024 -smp 2
-		-kernel "${KERNEL[$variant]}" -initrd "$U/initramfs.cpio"
-		-append "console=$CONSOLE hugepages=$HUGEPAGES secretmem.enable=1${ARCH_ARGS:+ $ARCH_ARGS} panic=-1 e2e_plan=$plan e2e_kernel=$variant${APPEND:+ $APPEND}"
+		-kernel "${KERNEL[$variant]}"
 		-drive "file=$DISK,format=raw,if=none,id=d0")
+	if [ "$MODE" = clients ]; then
+		# The host's root, read-only, as the guest's: init is ours
+		# (static, the same as the initramfs's), the rest the host's.
+		args+=(-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+			-append "console=$CONSOLE panic=-1 root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro init=$U/init e2e_dir=$CD e2e_kernel=$variant${APPEND:+ $APPEND}")
+	else
+		args+=(-initrd "$U/initramfs.cpio"
+			-append "console=$CONSOLE hugepages=$HUGEPAGES secretmem.enable=1${ARCH_ARGS:+ $ARCH_ARGS} panic=-1 e2e_plan=$plan e2e_kernel=$variant${APPEND:+ $APPEND}")
+	fi
 	case "$ARCH" in
 	x86_64) args+=(-bios qboot.rom -accel "$ACCEL" -device "virtio-blk-pci,drive=d0") ;;
 	arm64) args+=(-machine virt -cpu cortex-a57 -accel tcg -device "virtio-blk-pci,drive=d0") ;;
@@ -455,14 +496,14 @@ elif [ "$MODE" = kselftest ]; then
 	banner "make kselftest $ARCH: results"
 	"$E2E/report.py" kselftest --arch "$ARCH" --stock "$OUT/$LOGS-stock.log" \
 		--patched "$OUT/$LOGS-patched.log" --out "$RESULTS_DIR/$RESULT"
-elif [ "$MODE" = func ] || [ "$MODE" = upstream ]; then
+elif [ "$MODE" = func ] || [ "$MODE" = upstream ] || [ "$MODE" = clients ]; then
 	rm -f "$RESULTS_DIR/$RESULT"
 	for v in stock patched; do
 		banner "e2e $ARCH: boot $v ($QEMU, accel $ACCEL)"
 		boot "$v" "$OUT/$LOGS-$v.log" func
 	done
 	banner "e2e $ARCH: results"
-	"$E2E/report.py" func --arch "$ARCH" --plan "$E2E/$PLAN" --title "$TITLE" \
+	"$E2E/report.py" func --arch "$ARCH" --plan "${PLAN_FILE:-$E2E/$PLAN}" --title "$TITLE" \
 		--stock "$OUT/$LOGS-stock.log" --patched "$OUT/$LOGS-patched.log" \
 		--out "$RESULTS_DIR/$RESULT"
 else

@@ -5,6 +5,10 @@
  * command line) with its time limit, report, and reboot (QEMU runs with
  * -no-reboot, so that ends the run).
  *
+ * With e2e_dir=DIR on the command line (make clients: the root is the
+ * host's, read-only over 9p), the plan is DIR/plan, the programs are in
+ * DIR/bin, and tmpfs goes on /tmp and /run, where programs write.
+ *
  * A plan line is "NAME STOCK PATCHED SECONDS PROGRAM ARGS...": the
  * expected results are for the host; init needs the rest.  For each line
  * it prints
@@ -150,10 +154,10 @@ static void run(char *name, int seconds, char **argv)
 
 int main(void)
 {
-	const char *plan = "/e2e/plan", *kernel = getenv("e2e_kernel");
+	const char *kernel = getenv("e2e_kernel"), *dir = getenv("e2e_dir");
 	/* Which column of the plan is this kernel's: stock 0, patched 1. */
 	int patched = kernel && !strcmp(kernel, "patched");
-	char line[1024], path[256];
+	char line[1024], path[512], plan[256];
 	FILE *f;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -162,9 +166,15 @@ int main(void)
 	must_mount("sysfs", "/sys", "sysfs");
 	must_mount("debugfs", "/sys/kernel/debug", "debugfs");
 	must_mount("/dev/vda", "/mnt", "ext4");
+	if (dir) {
+		must_mount("tmpfs", "/tmp", "tmpfs");
+		must_mount("tmpfs", "/run", "tmpfs");
+	} else {
+		dir = "/e2e";
+	}
 
-	if (getenv("e2e_plan") && !strcmp(getenv("e2e_plan"), "perf"))
-		plan = "/e2e/perf-plan";
+	snprintf(plan, sizeof(plan), "%s/%s", dir,
+		 getenv("e2e_plan") && !strcmp(getenv("e2e_plan"), "perf") ? "perf-plan" : "plan");
 	f = fopen(plan, "r");
 	if (!f) {
 		printf("E2E-INIT cannot open %s\n", plan);
@@ -196,7 +206,7 @@ int main(void)
 			       name, patched ? "patched" : "stock");
 			continue;
 		}
-		snprintf(path, sizeof(path), "/e2e/bin/%s", argv[0]);
+		snprintf(path, sizeof(path), "%s/bin/%s", dir, argv[0]);
 		argv[0] = path;
 		run(name, seconds, argv);
 	}

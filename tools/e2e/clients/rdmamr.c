@@ -90,8 +90,26 @@ static struct ibv_qp *make_qp(struct ibv_pd *pd, struct ibv_cq *cq)
 	return qp;
 }
 
+/*
+ * The port's GID of an IPv4 address (::ffff:a.b.c.d): RoCE v2 over IPv4.
+ * The default GID (index 0, link-local IPv6) needs IPv6, which the guest
+ * kernel does without.
+ */
+static int ipv4_gid(struct ibv_context *ctx, union ibv_gid *gid)
+{
+	static const unsigned char v4mapped[12] = { [10] = 0xff, [11] = 0xff };
+	int i;
+
+	for (i = 0; i < 16; i++)
+		if (!ibv_query_gid(ctx, 1, i, gid) &&
+		    !memcmp(gid->raw, v4mapped, sizeof(v4mapped)))
+			return i;
+	die("no-ipv4-gid", ENODEV);
+	return -1;
+}
+
 /* RESET -> INIT -> RTR -> RTS, towards @dest on the same port (loopback). */
-static void connect_qp(struct ibv_qp *qp, uint32_t dest, union ibv_gid *gid)
+static void connect_qp(struct ibv_qp *qp, uint32_t dest, union ibv_gid *gid, int gid_index)
 {
 	struct ibv_qp_attr a;
 	int err;
@@ -113,6 +131,7 @@ static void connect_qp(struct ibv_qp *qp, uint32_t dest, union ibv_gid *gid)
 	a.min_rnr_timer = 12;
 	a.ah_attr.is_global = 1;
 	a.ah_attr.grh.dgid = *gid;
+	a.ah_attr.grh.sgid_index = gid_index;
 	a.ah_attr.grh.hop_limit = 1;
 	a.ah_attr.port_num = 1;
 	err = ibv_modify_qp(qp, &a, IBV_QP_STATE | IBV_QP_AV | IBV_QP_PATH_MTU |
@@ -169,7 +188,7 @@ int main(int argc, char **argv)
 	struct ibv_cq *cq;
 	struct ibv_pd *pd;
 	char *mem, *buf;
-	int i, n, access, st;
+	int i, n, access, st, gid_index;
 
 	if (argc != 4 || (strcmp(argv[3], "ro") && strcmp(argv[3], "rw"))) {
 		fprintf(stderr, "usage: rdmamr DEVICE anon|memfd|ext4-private|ext4-shared ro|rw\n");
@@ -210,12 +229,11 @@ int main(int argc, char **argv)
 	cq = ibv_create_cq(ctx, 8, NULL, NULL, 0);
 	if (!cq)
 		die("ibv_create_cq", errno);
-	if (ibv_query_gid(ctx, 1, 0, &gid))
-		die("ibv_query_gid", errno);
+	gid_index = ipv4_gid(ctx, &gid);
 	qp1 = make_qp(pd, cq);
 	qp2 = make_qp(pd, cq);
-	connect_qp(qp1, qp2->qp_num, &gid);
-	connect_qp(qp2, qp1->qp_num, &gid);
+	connect_qp(qp1, qp2->qp_num, &gid, gid_index);
+	connect_qp(qp2, qp1->qp_num, &gid, gid_index);
 
 	if (access & IBV_ACCESS_REMOTE_WRITE) {
 		memset(buf, 'W', len);
