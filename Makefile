@@ -11,6 +11,7 @@
 #   E2E=1                    for "make without": the e2e plan instead of KUnit
 #   SET=upstream             for "make send-dry-run"/"make send": the mainline patches
 #   UPSTREAM=0               for "make test": leave out "make upstream" and its dry run
+#   CLIENTS=0                for "make test": leave out "make clients"
 #   ROUNDS=5                 for "make e2e-perf": boots of each kernel
 #   PERF_CLOCK=icount|wall   for "make e2e-perf": instruction count or TCG wall clock
 #   BOOTS=20                 for "make kunit-boots": boots of the built KUnit kernel
@@ -21,7 +22,7 @@
 #                            walk, check and e2e steps (README)
 
 ARCH ?= x86_64
-export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP E2E SET UPSTREAM SUITE ROUNDS PERF_CLOCK BOOTS CACHE SAVE_AS
+export ARCH KERNEL_DIR BASE_REF FORCE CACHE_DIR DROP E2E SET UPSTREAM CLIENTS SUITE ROUNDS PERF_CLOCK BOOTS CACHE SAVE_AS
 
 .PHONY: all deps tree apply kunit kunit-boots compile-test test refresh walk \
 	without send-dry-run send check e2e e2e-perf upstream report selftest figures kselftest soak clients apply-matrix help

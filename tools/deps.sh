@@ -29,8 +29,9 @@ PACKAGES=(
 	stress-ng
 	# the real clients (tools/e2e/clients/): fio over io_uring, and
 	# rdma-core with its providers, tools and perftest over soft-RoCE;
-	# libibverbs-dev builds our own verbs client
-	fio rdma-core ibverbs-providers ibverbs-utils perftest iproute2 libibverbs-dev
+	# libibverbs-dev builds our own verbs client; strace shows how
+	# perftest maps its file
+	fio rdma-core ibverbs-providers ibverbs-utils perftest iproute2 libibverbs-dev strace
 )
 
 missing=()

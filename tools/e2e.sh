@@ -341,14 +341,14 @@ if [ "$MODE" = upstream ]; then
 fi
 KSFT_LIST=
 if [ "$MODE" = clients ]; then
-	need fio ib_write_bw ib_read_bw rdma ip python3 dpkg-query
+	need fio ib_write_bw ib_read_bw rdma ip strace python3 dpkg-query
 	[ -f /usr/include/infiniband/verbs.h ] || die "make clients: no libibverbs headers: run make deps"
 	rm -rf "$CD"
 	mkdir -p "$CD/bin"
 	gcc -O2 -Wall -Wextra -Werror -o "$CD/bin/rdmamr" "$E2E/clients/rdmamr.c" -libverbs ||
 		die "make clients: building tools/e2e/clients/rdmamr.c failed"
 	ln -s /bin/bash "$CD/bin/bash"
-	cp "$E2E"/clients/*.sh "$CD/"
+	cp "$E2E"/clients/*.sh "$E2E/clients/errname.py" "$CD/"
 	sed "s|@DIR@|$CD|g" "$E2E/clients-plan" >"$PLAN_FILE"
 	info "fio $(fio --version), perftest $(dpkg-query -W -f '${Version}' perftest), rdma-core $(dpkg-query -W -f '${Version}' rdma-core) (the host's, run by the guest from its root)"
 fi

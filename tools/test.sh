@@ -15,7 +15,7 @@ failures=()
 mkdir -p "$RESULTS_DIR"
 (cd "$RESULTS_DIR" && rm -rf logs steps report stages.tsv summary.json junit.xml count.txt ./*.ktap \
 	kunit-x86_64.json kunit-arm64.json kunit-s390.json x86_64.tsv arm64.tsv s390.tsv ct-*.tsv bad-input.md \
-	e2e-x86_64.* e2e-arm64.* e2e-s390.* e2e-upstream-*)
+	e2e-x86_64.* e2e-arm64.* e2e-s390.* e2e-upstream-* e2e-clients-*)
 rm -f "$CACHE_DIR"/check-*.txt
 mkdir -p "$RESULTS_DIR/logs"
 STAGES=$RESULTS_DIR/stages.tsv
@@ -101,7 +101,7 @@ stage_how() {
 		else
 			echo "built (ccache ${l:-?}), booted (always)"
 		fi ;;
-	e2e*) echo "booted (always); kernels: $(grep -c '(reused: same tree' "$2" || true) of 2 reused" ;;
+	e2e* | clients*) echo "booted (always); kernels: $(grep -c '(reused: same tree' "$2" || true) of 2 reused" ;;
 	*) echo "ran" ;;
 	esac
 }
@@ -211,6 +211,12 @@ E2E_ARCHES=$(within_arches "${E2E_ARCHES-x86_64 arm64 s390}")
 per_arch e2e "$E2E_ARCHES" "a user-space test is not as expected on stock or patched (see above)" \
 	"$REPO/tools/e2e.sh" @ARCH@ func
 
+# Real clients (fio, libibverbs, perftest: the host's own programs) on
+# the lean x86_64 kernels, the host's root over 9p.  x86_64 only.
+CLIENT_ARCHES=$(within_arches x86_64)
+[ "${CLIENTS:-1}" = 0 ] || per_arch clients "$CLIENT_ARCHES" \
+	"a real client does not see what the series should give it (see above)" "$REPO/tools/e2e.sh" @ARCH@ clients
+
 # The fix offered to mainline (patches/upstream) on Debian's 6.12: it
 # applies, both kernels build, its rows and selftest are as expected on
 # stock and patched 6.12; and its mails come out of b4.  UPSTREAM=0
@@ -251,6 +257,11 @@ printf '    %-8s %-28s %7d %7d %7d\n' all total "$total_p" "$total_f" "$total_s"
 for a in $E2E_ARCHES; do
 	line=$(grep -h "^e2e $a: .* tests:" "$RESULTS_DIR/e2e-$a.txt" 2>/dev/null || echo "e2e $a: no results")
 	info "$line"
+done
+for a in $CLIENT_ARCHES; do
+	[ "${CLIENTS:-1}" = 0 ] && break
+	line=$(grep -h "^e2e $a: .* tests:" "$RESULTS_DIR/e2e-clients-$a.txt" 2>/dev/null || echo "e2e $a: no results")
+	info "clients: ${line#e2e }"
 done
 if [ "${UPSTREAM:-1}" != 0 ]; then
 	line=$(grep -h "^e2e x86_64: .* tests:" "$RESULTS_DIR/e2e-upstream-x86_64.txt" 2>/dev/null ||

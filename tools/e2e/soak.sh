@@ -77,9 +77,26 @@ kmemleak)
 	echo scan >$k
 	n=$(grep -c '^unreferenced object' $k)
 	head -n 40 $k
+	# One leak is io_uring's, known upstream and not the series': when
+	# an injected allocation failure stops xa_store() halfway in
+	# __io_uring_add_tctx_node(), the inner nodes it already linked stay
+	# in the task's empty xarray, and __io_uring_free() frees the task
+	# context without xa_destroy().  6.12 and mainline say so in a
+	# comment there ("Fault injection forcing allocation errors in the
+	# xa_store() path ..."); the series does not touch io_uring's task
+	# context.  Named and counted apart, never silently.
+	known=$(awk '/^unreferenced object/ { if (x && t) k++; x = 0; t = 0 }
+		/xas_alloc/ { x = 1 } /__io_uring_add_tctx_node/ { t = 1 }
+		END { if (x && t) k++; print k + 0 }' $k)
 	# What it found is reported once: the next scan reports only new ones.
 	echo clear >$k
-	[ "$n" -eq 0 ] && echo ok || echo "fail:kmemleak: $n unreferenced objects"
+	if [ "$n" -eq 0 ]; then
+		echo ok
+	elif [ "$n" -eq "$known" ]; then
+		echo "known:$n xarray nodes of io_uring's task context after an injected xa_store() failure (upstream, not the series)"
+	else
+		echo "fail:kmemleak: $n unreferenced objects ($known of them io_uring's known xarray nodes)"
+	fi
 	exit 0 ;;
 esac
 stress-ng --"$st" 2 --timeout "${secs}s" --verify --metrics-brief --temp-path /mnt 2>&1

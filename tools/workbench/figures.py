@@ -90,13 +90,14 @@ def block_kunit(res: str, steps: list[Step]) -> str:
 def block_e2e(res: str, steps: list[Step]) -> str:
     lines = []
     for s in steps:
-        if s.kind in ('e2e', 'upstream') and not s.items:
+        if s.kind in ('e2e', 'upstream', 'clients') and not s.items:
             # No rows recorded (a run of the tools before the results
             # model): the report's own summary line.
-            txt = os.path.join(res, 'e2e-upstream-x86_64.txt' if s.kind == 'upstream' else f'e2e-{s.arch}.txt')
+            txt = os.path.join(res, 'e2e-upstream-x86_64.txt' if s.kind == 'upstream' else
+                               f'e2e-clients-{s.arch}.txt' if s.kind == 'clients' else f'e2e-{s.arch}.txt')
             summ = [l for l in open(txt).read().splitlines() if ' tests: ' in l] if os.path.exists(txt) else []
             lines.append(f'- `{s.name}`: ' + (summ[-1] if summ else 'no rows recorded') + f' ({mmss(s.seconds)})')
-        elif s.kind in ('e2e', 'upstream'):
+        elif s.kind in ('e2e', 'upstream', 'clients'):
             c = s.counts()
             lines.append(f'- `{s.name}`: {len(s.items)} rows, {c[PASS]} as expected on both kernels, '
                          f'{c[FAIL]} not, {c[SKIP]} skipped ({mmss(s.seconds)})')

@@ -197,7 +197,7 @@ def build(res: str, cache: str, outdir: str) -> str:
 
     # e2e rows, one table per arch
     for s in steps:
-        if s.kind not in ('e2e', 'upstream') or not s.sources:
+        if s.kind not in ('e2e', 'upstream', 'clients') or not s.sources:
             continue
         try:
             with open(s.sources[0]) as fh:

@@ -295,6 +295,9 @@ def steps_of(res: str, cache: str) -> list[Step]:
         elif st.kind == 'upstream':
             st.sources = [os.path.join(res, 'e2e-upstream-x86_64.json')]
             st.items = e2e_items(st.sources[0])
+        elif st.kind == 'clients' and a:
+            st.sources = [os.path.join(res, f'e2e-clients-{a}.json')]
+            st.items = e2e_items(st.sources[0])
         elif st.kind == 'walk':
             st.sources = [st.log]
             st.items = walk_items(st.log)
@@ -393,7 +396,7 @@ def write_all(res: str, steps: list[Step], failures: list[str]) -> dict[str, int
         json.dump(summary, f, indent=1)
     junit(steps).write(os.path.join(res, 'junit.xml'), encoding='utf-8', xml_declaration=True)
     for s in steps:
-        if s.kind in ('e2e', 'upstream'):
+        if s.kind in ('e2e', 'upstream', 'clients'):
             with open(os.path.join(res, f"{s.name.replace(' ', '-')}.ktap"), 'w') as f:
                 f.write(ktap(f'make test: {s.name}, one result per row (stock and patched as expected)', [s]))
     gates = [s for s in steps if s.kind in ('walk', 'check', 'checkpatch', 'compile-test')]

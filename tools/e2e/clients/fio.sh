@@ -17,16 +17,20 @@ malloc | shm) iomem=$1 ;;
 mmap | mmapshared) iomem=$1:/mnt/fio-$1.buf ;;
 *) echo "usage: fio.sh malloc|shm|mmap|mmapshared"; exit 2 ;;
 esac
+# fio sizes the file of a private mapping itself (ftruncate()), but maps
+# that of a shared one as it finds it: give it the size of the buffers.
+[ "$1" != mmapshared ] || truncate -s 1M /mnt/fio-mmapshared.buf || { echo setup:truncate; exit 0; }
 out=$(fio --name=fixedbufs --ioengine=io_uring --fixedbufs --iomem="$iomem" \
 	--filename=/mnt/fio.dat --size=1M --bs=4k --iodepth=4 --direct=1 \
 	--rw=randwrite --verify=crc32c --do_verify=1 2>&1)
 rc=$?
 printf '%s\n' "$out" | grep -E 'err=|error|verify|WRITE:|READ:' | head -n 8
 err=$(printf '%s\n' "$out" | sed -n 's/.*err= *\([0-9][0-9]*\).*/\1/p' | head -n 1)
-if [ "$rc" -eq 0 ] && [ -z "$err" ]; then
+# A job that ran prints "err= 0"; one that failed "err=N/...".
+if [ "$rc" -eq 0 ] && [ "${err:-0}" = 0 ]; then
 	echo ok
 elif [ -n "$err" ] && [ "$err" != 0 ]; then
-	python3 -c 'import errno, sys; print(errno.errorcode.get(int(sys.argv[1]), "errno:" + sys.argv[1]))' "$err"
+	python3 "$(dirname "$0")/errname.py" "$err"
 else
 	echo "fio:exit:$rc"
 fi

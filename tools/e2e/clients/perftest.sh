@@ -24,12 +24,15 @@ dmesg -c >/dev/null 2>&1
 "$test" "${args[@]}" >/tmp/server.out 2>&1 &
 server=$!
 sleep 2
-if [ -n "$file" ]; then
-	# What the server mapped: 's' shared, 'p' private.
-	grep -F "$file" "/proc/$server/maps" | awk '{ print "server maps " $6 " " $2 }' | head -n 1
-fi
-timeout 120 "$test" "${args[@]}" 127.0.0.1 >/tmp/client.out 2>&1
+# The client under strace: how it maps FILE (MAP_SHARED, as said above).
+timeout 120 strace -f -qq -o /tmp/client.strace -e trace=openat,mmap \
+	"$test" "${args[@]}" 127.0.0.1 >/tmp/client.out 2>&1
 crc=$?
+if [ -n "$file" ]; then
+	fd=$(sed -n "s|.*openat(.*\"$file\".*) = \([0-9]*\)$|\1|p" /tmp/client.strace | head -n 1)
+	grep -E "mmap\(.*, MAP_(SHARED|PRIVATE), ${fd:-none}, " /tmp/client.strace |
+		sed -n 's/.*\(MAP_SHARED\|MAP_PRIVATE\).*/client maps '"${file##*/}"' \1/p' | head -n 1
+fi
 wait "$server"
 src=$?
 sed -n -e '/^ *#bytes/{n;p}' -e '/Couldn.t\|failed\|Failed\|error/p' /tmp/client.out /tmp/server.out | head -n 6
@@ -39,7 +42,7 @@ elif grep -qs "allocate MR" /tmp/client.out /tmp/server.out; then
 	e=$(dmesg | sed -n 's/.*Unable to pin memory region err = -\([0-9]*\).*/\1/p' | tail -n 1)
 	dmesg | grep -m 2 'rxe' || true
 	if [ -n "$e" ]; then
-		python3 -c 'import errno, sys; print(errno.errorcode.get(int(sys.argv[1]), "errno:" + sys.argv[1]))' "$e"
+		python3 "$(dirname "$0")/errname.py" "$e"
 	else
 		echo perftest:mr-failed
 	fi
