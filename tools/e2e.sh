@@ -18,9 +18,11 @@
 # make kselftest [ARCH=x86_64]: the base's own mm selftests
 # (tools/testing/selftests/vm, 6.1's location, built static from the
 # base tree) run by the base's own run_vmtests.sh, unmodified, under
-# Debian's static bash and busybox, in the stock and the patched test
-# kernels; print test x (stock, patched) and whether the series makes a
-# test worse.  Each program is stopped after KSFT_TIMEOUT seconds (300).
+# Debian's static bash and busybox, in the lean stock and patched
+# kernels (make e2e-perf's, with tools/e2e/kernel-lean-x86_64.config:
+# the test kernels have no /proc/sys, which the script needs); print
+# test x (stock, patched) and whether the series makes a test worse.
+# Each program is stopped after KSFT_TIMEOUT seconds (300).
 #
 # make soak [ARCH=x86_64] [SECONDS=30]: Debian's stress-ng (the host's
 # binary and its shared libraries) on the patched test kernel (KASAN,
@@ -203,8 +205,9 @@ build_kernel() {
 	frag=$b/e2e.fragment
 	cat "$E2E/kernel.config" "$E2E/kernel-$ARCH.config" >"$frag.new"
 	[[ "$variant" != up-* ]] || cat "$E2E/kernel-upstream.config" >>"$frag.new"
-	# make clients boots the lean x86_64 kernels, make e2e-perf's.
-	[[ "$ARCH" != x86_64 || "$variant" == up-* ]] || cat "$E2E/kernel-clients.config" >>"$frag.new"
+	# make clients and make kselftest boot the lean x86_64 kernels,
+	# make e2e-perf's, with what they need.
+	[[ "$ARCH" != x86_64 || "$variant" == up-* ]] || cat "$E2E/kernel-lean-x86_64.config" >>"$frag.new"
 	log=$b/build.log
 	if [ ! -f "$b/.config" ] || ! cmp -s "$frag" "$frag.new"; then
 		mv "$frag.new" "$frag"
@@ -277,7 +280,7 @@ SRC_STOCK=$(worktree_at "$KDIR" e2e-src-stock "$STOCK")
 fi
 if [ "$MODE" = without ] || [ "$MODE" = upstream ]; then
 	:
-elif [ "$MODE" = func ] || [ "$MODE" = kselftest ] || [ "$MODE" = soak ]; then
+elif [ "$MODE" = func ] || [ "$MODE" = soak ]; then
 	banner "e2e $ARCH: test kernels (stock: base + ${GUP_TEST_PATCH[0]%%-*}; patched: base + ${#PATCHES[@]} patches)"
 	"$REPO/tools/apply.sh" >/dev/null
 	SRC_PATCHED=$KDIR
