@@ -15,7 +15,12 @@
  *
  * Churn threads map, touch, MADV_DONTNEED, MADV_PAGEOUT, mprotect(),
  * ftruncate() and unmap memory of the same kinds, fork, and trigger
- * compaction (/proc/sys/vm/compact_memory), all the time.
+ * compaction, all the time: through /proc/sys/vm/compact_memory where
+ * the kernel has /proc/sys, and otherwise (the test kernels have no
+ * PROC_SYSCTL) by faulting in transparent huge pages with THP defrag set
+ * to "always", so that each fault that finds no free huge page compacts
+ * directly.  The summary gives compaction's own counters (/proc/vmstat:
+ * compact_stall, compact_migrate_scanned, compact_isolated) over the run.
  *
  * Checked: every pin is refused exactly where the series refuses it (a
  * writable long-term pin of ext4 MAP_SHARED: EFAULT, the only refusal),
@@ -382,6 +387,22 @@ static void churn_once(const char *kind, unsigned int i)
 	atomic_fetch_add(&churn_ops, 1);
 }
 
+/* Fault in one transparent huge page of anonymous memory and unmap it. */
+static void thp_fault(void)
+{
+	const size_t huge = 2UL << 20;
+	char *p = mmap(NULL, 2 * huge, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *h;
+
+	if (p == MAP_FAILED)
+		return;
+	h = (char *)(((uintptr_t)p + huge - 1) & ~(huge - 1));
+	if (!madvise(h, huge, MADV_HUGEPAGE))
+		memset(h, 0x5a, huge);
+	munmap(p, 2 * huge);
+}
+
 static void *churner(void *arg)
 {
 	unsigned int i = (unsigned int)(uintptr_t)arg;
@@ -394,8 +415,12 @@ static void *churner(void *arg)
 
 		if (have_hugetlb || strncmp(kind, "hugetlb", 7))
 			churn_once(kind, i / NR_KINDS);
-		if (compact >= 0 && i % 16 == 0)
-			(void)!write(compact, "1", 1);
+		if (i % 16 == 0) {
+			if (compact >= 0)
+				(void)!write(compact, "1", 1);
+			else
+				thp_fault();
+		}
 		i++;
 	}
 	if (compact >= 0)
@@ -405,8 +430,8 @@ static void *churner(void *arg)
 
 int main(int argc, char **argv)
 {
-	long acq0, rel0, acq, rel;
-	int ncpu, n, i, vm = 1;
+	long acq0, rel0, acq, rel, stall0, scan0, iso0;
+	int ncpu, n, i, vm = 1, defrag;
 	pthread_t t[16];
 
 	if (argc < 2 || atoi(argv[1]) <= 0) {
@@ -424,6 +449,15 @@ int main(int argc, char **argv)
 	close(e2e_gup_test_fd());	/* a setup failure without it */
 	acq0 = vmstat("nr_foll_pin_acquired");
 	rel0 = vmstat("nr_foll_pin_released");
+	stall0 = vmstat("compact_stall");
+	scan0 = vmstat("compact_migrate_scanned");
+	iso0 = vmstat("compact_isolated");
+	/* Without /proc/sys, THP faults compact directly (see thp_fault()). */
+	defrag = open("/sys/kernel/mm/transparent_hugepage/defrag", O_WRONLY);
+	if (defrag >= 0) {
+		(void)!write(defrag, "always", 6);
+		close(defrag);
+	}
 
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (ncpu < 1)
@@ -442,6 +476,11 @@ int main(int argc, char **argv)
 
 	acq = vmstat("nr_foll_pin_acquired") - acq0;
 	rel = vmstat("nr_foll_pin_released") - rel0;
+	printf("compaction (%s): %ld stalls, %ld pages scanned to migrate, %ld isolated\n",
+	       access("/proc/sys/vm/compact_memory", W_OK) ? "THP faults, defrag=always" :
+	       "/proc/sys/vm/compact_memory",
+	       vmstat("compact_stall") - stall0, vmstat("compact_migrate_scanned") - scan0,
+	       vmstat("compact_isolated") - iso0);
 	printf("pins %ld, refusals %ld, content checks %ld, forks %ld, churn %ld, no memory to map %ld, pins short of memory %ld, pinned pages unreadable %ld; pinned pages acquired %ld, released %ld\n",
 	       atomic_load(&pins), atomic_load(&refusals), atomic_load(&checks),
 	       atomic_load(&forks), atomic_load(&churn_ops), atomic_load(&unavailable),
