@@ -93,6 +93,7 @@ mkdir -p "$OUT" "$RESULTS_DIR"
 use_ccache
 PLAN=plan
 HUGEPAGES=4
+MEM=1024
 # Console logs $OUT/$LOGS-VARIANT.log, the table $RESULTS_DIR/$RESULT.
 LOGS=$ARCH
 RESULT=e2e-$ARCH.txt
@@ -137,8 +138,10 @@ if [ "$MODE" = kselftest ]; then
 	PLAN=kselftest-plan
 	LOGS=$ARCH-kselftest
 	RESULT=kselftest-$ARCH.txt
-	# run_vmtests.sh reserves 256 MiB of huge pages itself.
+	# run_vmtests.sh reserves 256 MiB of huge pages itself, and
+	# mremap_test needs more than the 1 GiB less those.
 	HUGEPAGES=0
+	MEM=2048
 fi
 if [ "$MODE" = upstream ]; then
 	# tools/upstream.sh made the tree and checked patches/upstream.
@@ -394,8 +397,9 @@ if [ "$MODE" = kselftest ]; then
 	hb=$(wt_build e2e-src-stock "test-$ARCH")
 	kmake "$SRC_STOCK" "$hb" -s headers || die "make kselftest: make headers in the stock tree failed"
 	banner "e2e $ARCH: the base's tools/testing/selftests/vm (static)"
+	# EXTRA_CFLAGS too: protection_keys_64's own rule ignores LDFLAGS.
 	make -k -C "$KS/src/tools/testing/selftests/vm" -s -j"$(nproc)" OUTPUT="$KS/bin" \
-		LDFLAGS=-static KHDR_INCLUDES="-isystem $hb/usr/include" >"$KS/build.log" 2>&1 ||
+		LDFLAGS=-static EXTRA_CFLAGS=-static KHDR_INCLUDES="-isystem $hb/usr/include" >"$KS/build.log" 2>&1 ||
 		info "some selftests did not build (log: $KS/build.log): they fail on both kernels"
 	timeout=${KSFT_TIMEOUT:-300}
 	vm=$KS/src/tools/testing/selftests/vm
@@ -421,6 +425,10 @@ if [ "$MODE" = kselftest ]; then
 	"${CROSS}gcc" "${CFLAGS[@]}" -o "$U/sudo" "$E2E/sudo.c" || die "e2e: building sudo for $ARCH failed"
 	KSFT_LIST=$KS/initramfs.list
 	info "$(find "$KS/bin" -maxdepth 1 -type f -perm -u+x | wc -l) selftest programs built (log: $KS/build.log)"
+	for f in "$KS"/bin/*; do
+		[ -x "$f" ] && ! file -L "$f" | grep -q 'statically linked' &&
+			die "make kselftest: ${f##*/} is not linked static, so the initramfs cannot run it"
+	done
 fi
 gcc -O2 -o "$OUT/gen_init_cpio" "$SRC_PATCHED/usr/gen_init_cpio.c" ||
 	die "e2e: building usr/gen_init_cpio failed"
@@ -454,7 +462,7 @@ boot() {
 	rm -f "$DISK"
 	truncate -s 128M "$DISK"
 	mkfs.ext4 -q -F "$DISK" || die "e2e: mkfs.ext4 failed"
-	args=(-nodefaults -nographic -no-reboot -serial stdio -m 1024 -smp 2
+	args=(-nodefaults -nographic -no-reboot -serial stdio -m "$MEM" -smp 2
 		-kernel "${KERNEL[$variant]}"
 		-drive "file=$DISK,format=raw,if=none,id=d0")
 	if [ "$MODE" = clients ]; then

@@ -353,7 +353,7 @@ def kselftest(args: argparse.Namespace) -> int:
                         'stock': {'expected': 'as stock', 'observed': cell(rs, ks), 'ok': True},
                         'patched': {'expected': 'not worse', 'observed': cell(rp, kp), 'ok': status != 'fail'}})
     head = ('test (run_vmtests.sh)', 'stock', 'patched', 'verdict')
-    out = ['kselftest %s: the base\'s tools/testing/selftests/vm, run_vmtests.sh, stock vs patched test kernel'
+    out = ['kselftest %s: the base\'s tools/testing/selftests/vm, run_vmtests.sh, stock vs patched (lean kernels)'
            % args.arch] + columns(head, table, 7)
     problems = ['%s: run_vmtests.sh did not finish (no result line)' % v
                 for v, r in runs.items() if not r[2]]
