@@ -291,6 +291,7 @@ def parse_vmtests(path: str) -> tuple[dict[str, str], dict[str, list[str]], bool
     reps: dict[str, list[str]] = {}
     current: str | None = None
     done = False
+    prev = ''
     try:
         lines = open(path, errors='replace').read().splitlines()
     except OSError:
@@ -300,7 +301,12 @@ def parse_vmtests(path: str) -> tuple[dict[str, str], dict[str, list[str]], bool
         m = re.search(r'E2E-OUT kselftest:vm (.*)$', line)
         if m:
             out = m.group(1).strip()
-            if out.startswith('running '):
+            # run_test() prints its title between two rules as long as
+            # the title ("running PKEY tests for ..." from a test itself
+            # is no title).
+            is_title = out.startswith('running ') and len(prev) == len(out)
+            prev = out
+            if is_title:
                 current = out[len('running '):]
                 tests[current] = 'missing'
                 reps[current] = []
