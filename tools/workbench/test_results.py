@@ -176,6 +176,60 @@ class Figures(unittest.TestCase):
             shutil.rmtree(tmp)
 
 
+class Clients(unittest.TestCase):
+    def test_a_clients_step_counts_its_rows(self) -> None:
+        # make clients writes its rows as make e2e does (report.py func,
+        # e2e-clients-<arch>.json); the step counts each row.
+        tmp = tempfile.mkdtemp()
+        try:
+            res = os.path.join(tmp, 'results')
+            os.makedirs(os.path.join(res, 'logs'))
+            e2e = os.path.join(DATA, 'e2e')
+            subprocess.run([sys.executable, os.path.join(TOOLS, 'e2e', 'report.py'), 'func',
+                            '--arch', 'x86_64', '--plan', os.path.join(e2e, 'plan'),
+                            '--stock', os.path.join(e2e, 'stock.log'),
+                            '--patched', os.path.join(e2e, 'patched.log'),
+                            '--out', os.path.join(res, 'e2e-clients-x86_64.txt')],
+                           stdout=subprocess.DEVNULL)
+            with open(os.path.join(res, 'stages.tsv'), 'w') as f:
+                f.write('# stage\tstatus\tseconds\thow\nclients x86_64\tFAIL\t84\tbooted (always)\n')
+            step = results.steps_of(res, res)[0]
+            self.assertEqual(step.kind, 'clients')
+            with open(os.path.join(e2e, 'plan')) as f:
+                rows = [ln for ln in f if ln.split() and not ln.startswith('#')]
+            self.assertEqual(len(step.items), len(rows))
+            self.assertEqual(step.counts()[FAIL], 1)
+        finally:
+            shutil.rmtree(tmp)
+
+
+class Vmtests(unittest.TestCase):
+    def test_a_tests_own_running_line_is_no_title(self) -> None:
+        # run_vmtests.sh prints each title between two rules of its
+        # length; protection_keys prints "running PKEY tests ..." itself.
+        tmp = tempfile.mkdtemp()
+        try:
+            log = os.path.join(tmp, 'console.log')
+            t1, t2 = 'running ./protection_keys_64', 'running ./soft-dirty'
+            out = ['-' * len(t1), t1, '-' * len(t1), 'has pkeys: 0',
+                   'running PKEY tests for unsupported CPU/OS', '[PASS]',
+                   '-' * len(t2), t2, '-' * len(t2), '[FAIL]']
+            with open(log, 'w') as f:
+                f.write(''.join('E2E-OUT kselftest:vm %s\n' % o for o in out))
+                f.write('E2E-RESULT kselftest:vm run_vmtests.sh:exit:1\n')
+            sys.path.insert(0, os.path.join(TOOLS, 'e2e'))
+            import importlib.util
+            spec = importlib.util.spec_from_file_location('e2e_report', os.path.join(TOOLS, 'e2e', 'report.py'))
+            assert spec and spec.loader
+            mod = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(mod)
+            tests, _, done = mod.parse_vmtests(log)
+            self.assertEqual(tests, {'./protection_keys_64': 'pass', './soft-dirty': 'fail'})
+            self.assertTrue(done)
+        finally:
+            shutil.rmtree(tmp)
+
+
 class Cover(unittest.TestCase):
     def test_malformed_cover_letter_is_a_value_error(self) -> None:
         sys.path.insert(0, TOOLS)
