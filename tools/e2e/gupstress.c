@@ -15,13 +15,11 @@
  *
  * Churn threads map, touch, MADV_DONTNEED, MADV_PAGEOUT, mprotect(),
  * ftruncate() and unmap memory of the same kinds, fork, and trigger
- * compaction, all the time: through /proc/sys/vm/compact_memory where
- * the kernel has /proc/sys, and otherwise (the test kernels have no
- * PROC_SYSCTL) by growing the hugetlb pool through sysfs by half of the
- * free memory and shrinking it back: the huge page allocations compact
- * directly when the free lists hold no 2 MiB blocks, which the churn
- * sees to.  The summary gives compaction's own counters (/proc/vmstat:
- * compact_stall, compact_migrate_scanned, compact_isolated) over the run.
+ * compaction (/proc/sys/vm/compact_memory) all the time, where the
+ * kernel has /proc/sys.  The summary gives compaction's own counters
+ * (/proc/vmstat: compact_stall, compact_migrate_scanned,
+ * compact_isolated) over the run, and says when there was no
+ * compact_memory to write to (the test kernels have no PROC_SYSCTL).
  *
  * Checked: every pin is refused exactly where the series refuses it (a
  * writable long-term pin of ext4 MAP_SHARED: EFAULT, the only refusal),
@@ -395,52 +393,6 @@ static void churn_once(const char *kind, unsigned int i)
 	atomic_fetch_add(&churn_ops, 1);
 }
 
-static long meminfo_kb(const char *name)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	char key[64];
-	long v, found = -1;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld kB\n", key, &v) == 2)
-		if (!strncmp(key, name, strlen(name)) && key[strlen(name)] == ':')
-			found = v;
-	fclose(f);
-	return found;
-}
-
-/*
- * Grow the pool of 2 MiB hugetlb pages by half of the free memory and
- * shrink it back: allocating them compacts memory when the free lists
- * have too few 2 MiB blocks.  One thread at a time, so that the pool
- * ends as it was.
- */
-static void hugetlb_pool_compact(void)
-{
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	const char *path = "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages";
-	long before, grow = meminfo_kb("MemFree") / 2048 / 2;
-	char buf[32];
-	FILE *f;
-
-	if (grow <= 0 || pthread_mutex_trylock(&lock))
-		return;
-	f = fopen(path, "r+");
-	if (f && fscanf(f, "%ld", &before) == 1) {
-		snprintf(buf, sizeof(buf), "%ld", before + grow);
-		rewind(f);
-		fputs(buf, f);
-		fflush(f);
-		snprintf(buf, sizeof(buf), "%ld", before);
-		rewind(f);
-		fputs(buf, f);
-	}
-	if (f)
-		fclose(f);
-	pthread_mutex_unlock(&lock);
-}
-
 static void *churner(void *arg)
 {
 	unsigned int i = (unsigned int)(uintptr_t)arg;
@@ -453,12 +405,8 @@ static void *churner(void *arg)
 
 		if (have_hugetlb || strncmp(kind, "hugetlb", 7))
 			churn_once(kind, i / NR_KINDS);
-		if (i % 16 == 0) {
-			if (compact >= 0)
-				(void)!write(compact, "1", 1);
-			else
-				hugetlb_pool_compact();
-		}
+		if (compact >= 0 && i % 16 == 0)
+			(void)!write(compact, "1", 1);
 		i++;
 	}
 	if (compact >= 0)
@@ -509,7 +457,8 @@ int main(int argc, char **argv)
 	acq = vmstat("nr_foll_pin_acquired") - acq0;
 	rel = vmstat("nr_foll_pin_released") - rel0;
 	printf("compaction (%s): %ld stalls, %ld pages scanned to migrate, %ld isolated\n",
-	       access("/proc/sys/vm/compact_memory", W_OK) ? "the hugetlb pool grown and shrunk" :
+	       access("/proc/sys/vm/compact_memory", W_OK) ?
+	       "not triggered: no /proc/sys/vm/compact_memory in this kernel" :
 	       "/proc/sys/vm/compact_memory",
 	       vmstat("compact_stall") - stall0, vmstat("compact_migrate_scanned") - scan0,
 	       vmstat("compact_isolated") - iso0);

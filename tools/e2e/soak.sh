@@ -13,6 +13,18 @@
 # kmemleak" has kmemleak scan and reports what it found; "soak.sh faults
 # SECONDS" runs gupstress alone with fault injection armed for it.
 st=$1 secs=$2
+# pins_settle: the pin counters since boot in $acq and $rel, once they
+# agree or after 30 s: io_uring tears a ring down in a worker after its
+# process has gone, and unpins its buffers there.
+pins_settle() {
+	local i
+	for i in $(seq 30); do
+		acq=$(awk '$1 == "nr_foll_pin_acquired" { print $2 }' /proc/vmstat)
+		rel=$(awk '$1 == "nr_foll_pin_released" { print $2 }' /proc/vmstat)
+		[ "$acq" != "$rel" ] || return 0
+		[ "$i" -eq 30 ] || sleep 1
+	done
+}
 [ -e /bin/sh ] || /bin/busybox --install -s /bin
 export PATH=/bin:/usr/bin
 mkdir -p /dev/shm
@@ -25,9 +37,14 @@ gupstress-start)
 	# /init does not stop it with this row.
 	# /init reaps only its own children: the orphan would stay a
 	# zombie, so the end is marked by a file, not by the process.
+	# stress-ng's workers ask the OOM killer to take them first
+	# (oom_score_adj 1000); gupstress, which checks, asks to be spared
+	# (-1000, inherited from this shell), so that an OOM kill under the
+	# stressors' memory pressure does not end the check unseen.
 	rm -f /tmp/gupstress.done
-	setsid bash -c '/e2e/bin/gupstress "$1" --no-vmstat </dev/null >/tmp/gupstress.out 2>&1
-		touch /tmp/gupstress.done' gupstress "$secs" </dev/null >/dev/null 2>&1 &
+	setsid bash -c 'echo -1000 >/proc/self/oom_score_adj
+		/e2e/bin/gupstress "$1" --no-vmstat </dev/null >/tmp/gupstress.out 2>&1
+		echo "exit:$?" >/tmp/gupstress.done' gupstress "$secs" </dev/null >/dev/null 2>&1 &
 	echo ok
 	exit 0 ;;
 gupstress-wait)
@@ -37,11 +54,10 @@ gupstress-wait)
 	while [ ! -f /tmp/gupstress.done ]; do sleep 1; done
 	sed '$d' /tmp/gupstress.out
 	verdict=$(tail -n 1 /tmp/gupstress.out)
-	acq=$(awk '$1 == "nr_foll_pin_acquired" { print $2 }' /proc/vmstat)
-	rel=$(awk '$1 == "nr_foll_pin_released" { print $2 }' /proc/vmstat)
+	pins_settle
 	echo "since boot: nr_foll_pin_acquired $acq, nr_foll_pin_released $rel"
 	if [ "$verdict" != ok ]; then
-		echo "${verdict:-fail:gupstress printed nothing}"
+		echo "${verdict:-fail:gupstress printed nothing ($(cat /tmp/gupstress.done))}"
 	elif [ -z "$acq" ] || [ "$acq" != "$rel" ]; then
 		echo "fail:pins leaked: $acq pages pinned since boot, $rel released"
 	else
@@ -65,8 +81,23 @@ faults)
 	done
 	echo N >$d/fail_page_alloc/ignore-gfp-highmem
 	echo "fault injection: 10% of the page and slab allocations of gupstress fail"
-	/e2e/bin/gupstress "$secs" --faults </dev/null 2>&1
+	# Its verdict, then the pin counters since boot, which must balance
+	# (everything else has stopped; its own counts over its run can be
+	# off by what an earlier process's ring teardown releases in it).
+	/e2e/bin/gupstress "$secs" --faults --no-vmstat </dev/null >/tmp/faults.out 2>&1
+	echo "exit:$?" >>/tmp/faults.out
 	for f in fail_page_alloc failslab; do echo 0 >$d/$f/probability; done
+	sed '$d' /tmp/faults.out | sed '$d'
+	verdict=$(tail -n 2 /tmp/faults.out | head -n 1)
+	pins_settle
+	echo "since boot: nr_foll_pin_acquired $acq, nr_foll_pin_released $rel"
+	if [ "$verdict" != ok ]; then
+		echo "${verdict:-fail:gupstress printed nothing ($(tail -n 1 /tmp/faults.out))}"
+	elif [ -z "$acq" ] || [ "$acq" != "$rel" ]; then
+		echo "fail:pins leaked: $acq pages pinned since boot, $rel released"
+	else
+		echo ok
+	fi
 	exit 0 ;;
 kmemleak)
 	# What kmemleak (kmemleak=on) finds since its last report.
