@@ -15,11 +15,15 @@
  *
  * Churn threads map, touch, MADV_DONTNEED, MADV_PAGEOUT, mprotect(),
  * ftruncate() and unmap memory of the same kinds, fork, and trigger
- * compaction (/proc/sys/vm/compact_memory) all the time, where the
- * kernel has /proc/sys.  The summary gives compaction's own counters
- * (/proc/vmstat: compact_stall, compact_migrate_scanned,
- * compact_isolated) over the run, and says when there was no
- * compact_memory to write to (the test kernels have no PROC_SYSCTL).
+ * compaction all the time: through /proc/sys/vm/compact_memory where
+ * the kernel has /proc/sys, and otherwise (the test kernels have no
+ * PROC_SYSCTL) by asking the hugetlb pool, through sysfs, for a few more
+ * 2 MiB pages than /proc/buddyinfo has free 2 MiB blocks, when it has
+ * few (32 at most), while holding memory with every other page freed:
+ * the allocator has to compact (or fail) to find them.  The pool is
+ * shrunk back at once.  The summary
+ * gives compaction's own counters (/proc/vmstat: compact_stall,
+ * compact_migrate_scanned, compact_isolated) over the run.
  *
  * Checked: every pin is refused exactly where the series refuses it (a
  * writable long-term pin of ext4 MAP_SHARED: EFAULT, the only refusal),
@@ -393,6 +397,80 @@ static void churn_once(const char *kind, unsigned int i)
 	atomic_fetch_add(&churn_ops, 1);
 }
 
+/* Free blocks of 2 MiB (order 9, x86_64's huge page) or more, in 2 MiB. */
+static long free_2m_blocks(void)
+{
+	FILE *f = fopen("/proc/buddyinfo", "r");
+	char line[512];
+	long n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, "zone");
+		long c[11];
+		int i;
+
+		if (!p)
+			continue;
+		p += 4;
+		while (*p == ' ')
+			p++;
+		while (*p && *p != ' ')	/* the zone's name */
+			p++;
+		for (i = 0; i < 11; i++)
+			c[i] = strtol(p, &p, 10);
+		n += c[9] + 2 * c[10];
+	}
+	fclose(f);
+	return n;
+}
+
+/*
+ * Have the hugetlb pool allocate a few more 2 MiB pages than there are
+ * free 2 MiB blocks, with a fragmented region held meanwhile, and give
+ * them back.  One thread at a time, so that the pool ends as it was.
+ */
+static void hugetlb_pool_compact(void)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	const char *path = "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages";
+	const size_t frag = 16UL << 20;
+	long before, blocks;
+	char buf[32], *p;
+	size_t off;
+	FILE *f;
+
+	if (pthread_mutex_trylock(&lock))
+		return;
+	p = mmap(NULL, frag, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED) {
+		memset(p, 0x5a, frag);
+		for (off = page_size; off < frag; off += 2 * page_size)
+			madvise(p + off, page_size, MADV_DONTNEED);
+	}
+	/*
+	 * Only when few are free (the stressors hold the rest): taking a
+	 * large free pool would starve everybody else into OOM kills.
+	 */
+	blocks = free_2m_blocks();
+	f = blocks >= 0 && blocks <= 32 ? fopen(path, "r+") : NULL;
+	if (f && fscanf(f, "%ld", &before) == 1) {
+		snprintf(buf, sizeof(buf), "%ld", before + blocks + 4);
+		rewind(f);
+		fputs(buf, f);
+		fflush(f);
+		snprintf(buf, sizeof(buf), "%ld", before);
+		rewind(f);
+		fputs(buf, f);
+	}
+	if (f)
+		fclose(f);
+	if (p != MAP_FAILED)
+		munmap(p, frag);
+	pthread_mutex_unlock(&lock);
+}
+
 static void *churner(void *arg)
 {
 	unsigned int i = (unsigned int)(uintptr_t)arg;
@@ -405,8 +483,12 @@ static void *churner(void *arg)
 
 		if (have_hugetlb || strncmp(kind, "hugetlb", 7))
 			churn_once(kind, i / NR_KINDS);
-		if (compact >= 0 && i % 16 == 0)
-			(void)!write(compact, "1", 1);
+		if (i % 16 == 0) {
+			if (compact >= 0)
+				(void)!write(compact, "1", 1);
+			else
+				hugetlb_pool_compact();
+		}
 		i++;
 	}
 	if (compact >= 0)
@@ -458,7 +540,7 @@ int main(int argc, char **argv)
 	rel = vmstat("nr_foll_pin_released") - rel0;
 	printf("compaction (%s): %ld stalls, %ld pages scanned to migrate, %ld isolated\n",
 	       access("/proc/sys/vm/compact_memory", W_OK) ?
-	       "not triggered: no /proc/sys/vm/compact_memory in this kernel" :
+	       "the hugetlb pool asked for more than the free 2 MiB blocks" :
 	       "/proc/sys/vm/compact_memory",
 	       vmstat("compact_stall") - stall0, vmstat("compact_migrate_scanned") - scan0,
 	       vmstat("compact_isolated") - iso0);
