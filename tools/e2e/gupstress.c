@@ -84,7 +84,7 @@ static int have_hugetlb;
 static int faults;
 static atomic_long pins, refusals, checks;
 static atomic_long bad_refusals, bad_pins, bad_contents, churn_ops, forks;
-static atomic_long unavailable, short_of_memory, unreadable, stuck_readonly;
+static atomic_long unavailable, short_of_memory, unreadable, stuck_readonly, compaction_tries;
 static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int over(void)
@@ -456,6 +456,7 @@ static void hugetlb_pool_compact(void)
 	blocks = free_2m_blocks();
 	f = blocks >= 0 && blocks <= 32 ? fopen(path, "r+") : NULL;
 	if (f && fscanf(f, "%ld", &before) == 1) {
+		atomic_fetch_add(&compaction_tries, 1);
 		snprintf(buf, sizeof(buf), "%ld", before + blocks + 4);
 		rewind(f);
 		fputs(buf, f);
@@ -484,8 +485,8 @@ static void *churner(void *arg)
 		if (have_hugetlb || strncmp(kind, "hugetlb", 7))
 			churn_once(kind, i / NR_KINDS);
 		if (i % 16 == 0) {
-			if (compact >= 0)
-				(void)!write(compact, "1", 1);
+			if (compact >= 0 && write(compact, "1", 1) == 1)
+				atomic_fetch_add(&compaction_tries, 1);
 			else
 				hugetlb_pool_compact();
 		}
@@ -538,10 +539,10 @@ int main(int argc, char **argv)
 
 	acq = vmstat("nr_foll_pin_acquired") - acq0;
 	rel = vmstat("nr_foll_pin_released") - rel0;
-	printf("compaction (%s): %ld stalls, %ld pages scanned to migrate, %ld isolated\n",
+	printf("compaction (%s %ld times): %ld stalls, %ld pages scanned to migrate, %ld isolated\n",
 	       access("/proc/sys/vm/compact_memory", W_OK) ?
-	       "the hugetlb pool asked for more than the free 2 MiB blocks" :
-	       "/proc/sys/vm/compact_memory",
+	       "the hugetlb pool asked for more 2 MiB pages than were free" :
+	       "/proc/sys/vm/compact_memory written", atomic_load(&compaction_tries),
 	       vmstat("compact_stall") - stall0, vmstat("compact_migrate_scanned") - scan0,
 	       vmstat("compact_isolated") - iso0);
 	printf("pins %ld, refusals %ld, content checks %ld, forks %ld, churn %ld, no memory to map %ld, pins short of memory %ld, pinned pages unreadable %ld, left read-only %ld; pinned pages acquired %ld, released %ld\n",
