@@ -25,6 +25,23 @@ pins_settle() {
 		[ "$i" -eq 30 ] || sleep 1
 	done
 }
+# gupstress_verdict OUT DONE: gupstress's output (OUT, its verdict last)
+# and exit status (DONE), then the pin counters since boot, which must
+# balance now that everything else has stopped; the row's result.
+gupstress_verdict() {
+	local verdict
+	sed '$d' "$1"
+	verdict=$(tail -n 1 "$1")
+	pins_settle
+	echo "since boot: nr_foll_pin_acquired $acq, nr_foll_pin_released $rel"
+	if [ "$verdict" != ok ]; then
+		echo "${verdict:-fail:gupstress printed nothing ($(cat "$2"))}"
+	elif [ -z "$acq" ] || [ "$acq" != "$rel" ]; then
+		echo "fail:pins leaked: $acq pages pinned since boot, $rel released"
+	else
+		echo ok
+	fi
+}
 [ -e /bin/sh ] || /bin/busybox --install -s /bin
 export PATH=/bin:/usr/bin
 mkdir -p /dev/shm
@@ -52,17 +69,7 @@ gupstress-wait)
 	# stopped, so the pin counters since boot must balance.
 	[ -f /tmp/gupstress.out ] || { echo "setup:gupstress was not started"; exit 0; }
 	while [ ! -f /tmp/gupstress.done ]; do sleep 1; done
-	sed '$d' /tmp/gupstress.out
-	verdict=$(tail -n 1 /tmp/gupstress.out)
-	pins_settle
-	echo "since boot: nr_foll_pin_acquired $acq, nr_foll_pin_released $rel"
-	if [ "$verdict" != ok ]; then
-		echo "${verdict:-fail:gupstress printed nothing ($(cat /tmp/gupstress.done))}"
-	elif [ -z "$acq" ] || [ "$acq" != "$rel" ]; then
-		echo "fail:pins leaked: $acq pages pinned since boot, $rel released"
-	else
-		echo ok
-	fi
+	gupstress_verdict /tmp/gupstress.out /tmp/gupstress.done
 	exit 0 ;;
 faults)
 	# gupstress alone, its own allocations failing at random: the page
@@ -85,19 +92,9 @@ faults)
 	# (everything else has stopped; its own counts over its run can be
 	# off by what an earlier process's ring teardown releases in it).
 	/e2e/bin/gupstress "$secs" --faults --no-vmstat </dev/null >/tmp/faults.out 2>&1
-	echo "exit:$?" >>/tmp/faults.out
+	echo "exit:$?" >/tmp/faults.done
 	for f in fail_page_alloc failslab; do echo 0 >$d/$f/probability; done
-	sed '$d' /tmp/faults.out | sed '$d'
-	verdict=$(tail -n 2 /tmp/faults.out | head -n 1)
-	pins_settle
-	echo "since boot: nr_foll_pin_acquired $acq, nr_foll_pin_released $rel"
-	if [ "$verdict" != ok ]; then
-		echo "${verdict:-fail:gupstress printed nothing ($(tail -n 1 /tmp/faults.out))}"
-	elif [ -z "$acq" ] || [ "$acq" != "$rel" ]; then
-		echo "fail:pins leaked: $acq pages pinned since boot, $rel released"
-	else
-		echo ok
-	fi
+	gupstress_verdict /tmp/faults.out /tmp/faults.done
 	exit 0 ;;
 kmemleak)
 	# What kmemleak (kmemleak=on) finds since its last report.
