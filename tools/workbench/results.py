@@ -31,7 +31,7 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 PASS, FAIL, SKIP = 'pass', 'fail', 'skip'
 
@@ -280,6 +280,23 @@ def selftest_items(log: str) -> list[Item]:
     return items
 
 
+# Where each kind of step leaves its rows, and how to read them:
+# (path of the step, its results dir and the cache dir) -> file, parser.
+StepSource = tuple[Callable[['Step', str, str], str], Callable[[str], list[Item]]]
+STEP_SOURCES: dict[str, StepSource] = {
+    'e2e': (lambda st, res, cache: os.path.join(res, f'e2e-{st.arch}.json'), e2e_items),
+    'upstream': (lambda st, res, cache: os.path.join(res, 'e2e-upstream-x86_64.json'), e2e_items),
+    'clients': (lambda st, res, cache: os.path.join(res, f'e2e-clients-{st.arch}.json'), e2e_items),
+    'walk': (lambda st, res, cache: st.log, walk_items),
+    'check': (lambda st, res, cache: os.path.join(cache, f'check-{st.arch}.txt'), gate_items),
+    'compile-test': (lambda st, res, cache: os.path.join(res, f'ct-{st.arch}.tsv'), compile_test_items),
+    'selftest': (lambda st, res, cache: st.log, selftest_items),
+    'checkpatch': (lambda st, res, cache: st.log, checkpatch_items),
+}
+# The kinds whose rows do not depend on an arch.
+ARCHLESS = {'upstream', 'walk', 'selftest', 'checkpatch'}
+
+
 def steps_of(res: str, cache: str) -> list[Step]:
     steps = []
     for r in tsv_rows(os.path.join(res, 'stages.tsv')):
@@ -289,30 +306,10 @@ def steps_of(res: str, cache: str) -> list[Step]:
         a = st.arch
         if st.kind == 'kunit' and a:
             st.items, st.sources = kunit_items(res, a)
-        elif st.kind == 'e2e' and a:
-            st.sources = [os.path.join(res, f'e2e-{a}.json')]
-            st.items = e2e_items(st.sources[0])
-        elif st.kind == 'upstream':
-            st.sources = [os.path.join(res, 'e2e-upstream-x86_64.json')]
-            st.items = e2e_items(st.sources[0])
-        elif st.kind == 'clients' and a:
-            st.sources = [os.path.join(res, f'e2e-clients-{a}.json')]
-            st.items = e2e_items(st.sources[0])
-        elif st.kind == 'walk':
-            st.sources = [st.log]
-            st.items = walk_items(st.log)
-        elif st.kind == 'check' and a:
-            st.sources = [os.path.join(cache, f'check-{a}.txt')]
-            st.items = gate_items(st.sources[0])
-        elif st.kind == 'compile-test' and a:
-            st.sources = [os.path.join(res, f'ct-{a}.tsv')]
-            st.items = compile_test_items(st.sources[0])
-        elif st.kind == 'selftest':
-            st.sources = [st.log]
-            st.items = selftest_items(st.log)
-        elif st.kind == 'checkpatch':
-            st.sources = [st.log]
-            st.items = checkpatch_items(st.log)
+        elif st.kind in STEP_SOURCES and (a or st.kind in ARCHLESS):
+            where, parse = STEP_SOURCES[st.kind]
+            st.sources = [where(st, res, cache)]
+            st.items = parse(st.sources[0])
         steps.append(st)
     return steps
 

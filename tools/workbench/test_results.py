@@ -144,90 +144,89 @@ class ResultsModel(unittest.TestCase):
         self.assertEqual(out.stdout.splitlines()[-1], '68 passed, 7 failed')
 
 
-class Figures(unittest.TestCase):
+class Scratch(unittest.TestCase):
+    """A test with a scratch directory, self.tmp, removed after it."""
+
+    def setUp(self) -> None:
+        self.tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.tmp)
+
+
+class Figures(Scratch):
     def test_readme_blocks_and_cover_gate_table(self) -> None:
         from workbench import figures
-        tmp = tempfile.mkdtemp()
-        try:
-            res = os.path.join(tmp, 'results')
-            shutil.copytree(os.path.join(DATA, 'run'), res)
-            steps = results.steps_of(res, res)
-            readme = os.path.join(tmp, 'README.md')
-            with open(readme, 'w') as f:
-                f.write('# x\n\n<!-- figures: kunit -->\nstale\n<!-- /figures: kunit -->\ntail\n')
-            self.assertEqual(figures.update_readme(readme, res, steps), ['kunit'])
-            with open(readme) as f:
-                text = f.read()
-            self.assertNotIn('stale', text)
-            self.assertIn('| mm_writenotify | 2 / 0 / 1 | 4 / 0 / 0 | not run |', text)
-            self.assertTrue(text.endswith('<!-- /figures: kunit -->\ntail\n'))
-            cover = os.path.join(tmp, 'cover.patch')
-            with open(cover, 'w') as f:
-                f.write('Quality gates:\n\n  gate        result   detail\n  checkpatch  pass     old\n'
-                        '                       old wrapped\n\nBase: x\n')
-            self.assertTrue(figures.update_cover(cover, os.path.join(res, 'check-x86_64.txt')))
-            with open(cover) as f:
-                lines = f.read().splitlines()
-            self.assertEqual(lines[3], '  checkpatch  pass     52 patches, 0 errors, 0 warnings, 0 checks')
-            self.assertIn('  bisect      not run  no make walk ARCH=x86_64 of this series (it takes', lines)
-            self.assertTrue(all(len(line) <= 72 for line in lines))
-            self.assertEqual(lines[-1], 'Base: x')
-        finally:
-            shutil.rmtree(tmp)
+        tmp = self.tmp
+        res = os.path.join(tmp, 'results')
+        shutil.copytree(os.path.join(DATA, 'run'), res)
+        steps = results.steps_of(res, res)
+        readme = os.path.join(tmp, 'README.md')
+        with open(readme, 'w') as f:
+            f.write('# x\n\n<!-- figures: kunit -->\nstale\n<!-- /figures: kunit -->\ntail\n')
+        self.assertEqual(figures.update_readme(readme, res, steps), ['kunit'])
+        with open(readme) as f:
+            text = f.read()
+        self.assertNotIn('stale', text)
+        self.assertIn('| mm_writenotify | 2 / 0 / 1 | 4 / 0 / 0 | not run |', text)
+        self.assertTrue(text.endswith('<!-- /figures: kunit -->\ntail\n'))
+        cover = os.path.join(tmp, 'cover.patch')
+        with open(cover, 'w') as f:
+            f.write('Quality gates:\n\n  gate        result   detail\n  checkpatch  pass     old\n'
+                    '                       old wrapped\n\nBase: x\n')
+        self.assertTrue(figures.update_cover(cover, os.path.join(res, 'check-x86_64.txt')))
+        with open(cover) as f:
+            lines = f.read().splitlines()
+        self.assertEqual(lines[3], '  checkpatch  pass     52 patches, 0 errors, 0 warnings, 0 checks')
+        self.assertIn('  bisect      not run  no make walk ARCH=x86_64 of this series (it takes', lines)
+        self.assertTrue(all(len(line) <= 72 for line in lines))
+        self.assertEqual(lines[-1], 'Base: x')
 
 
-class Clients(unittest.TestCase):
+class Clients(Scratch):
     def test_a_clients_step_counts_its_rows(self) -> None:
         # make clients writes its rows as make e2e does (report.py func,
         # e2e-clients-<arch>.json); the step counts each row.
-        tmp = tempfile.mkdtemp()
-        try:
-            res = os.path.join(tmp, 'results')
-            os.makedirs(os.path.join(res, 'logs'))
-            e2e = os.path.join(DATA, 'e2e')
-            subprocess.run([sys.executable, os.path.join(TOOLS, 'e2e', 'report.py'), 'func',
-                            '--arch', 'x86_64', '--plan', os.path.join(e2e, 'plan'),
-                            '--stock', os.path.join(e2e, 'stock.log'),
-                            '--patched', os.path.join(e2e, 'patched.log'),
-                            '--out', os.path.join(res, 'e2e-clients-x86_64.txt')],
-                           stdout=subprocess.DEVNULL)
-            with open(os.path.join(res, 'stages.tsv'), 'w') as f:
-                f.write('# stage\tstatus\tseconds\thow\nclients x86_64\tFAIL\t84\tbooted (always)\n')
-            step = results.steps_of(res, res)[0]
-            self.assertEqual(step.kind, 'clients')
-            with open(os.path.join(e2e, 'plan')) as f:
-                rows = [ln for ln in f if ln.split() and not ln.startswith('#')]
-            self.assertEqual(len(step.items), len(rows))
-            self.assertEqual(step.counts()[FAIL], 1)
-        finally:
-            shutil.rmtree(tmp)
+        tmp = self.tmp
+        res = os.path.join(tmp, 'results')
+        os.makedirs(os.path.join(res, 'logs'))
+        e2e = os.path.join(DATA, 'e2e')
+        subprocess.run([sys.executable, os.path.join(TOOLS, 'e2e', 'report.py'), 'func',
+                        '--arch', 'x86_64', '--plan', os.path.join(e2e, 'plan'),
+                        '--stock', os.path.join(e2e, 'stock.log'),
+                        '--patched', os.path.join(e2e, 'patched.log'),
+                        '--out', os.path.join(res, 'e2e-clients-x86_64.txt')],
+                       stdout=subprocess.DEVNULL)
+        with open(os.path.join(res, 'stages.tsv'), 'w') as f:
+            f.write('# stage\tstatus\tseconds\thow\nclients x86_64\tFAIL\t84\tbooted (always)\n')
+        step = results.steps_of(res, res)[0]
+        self.assertEqual(step.kind, 'clients')
+        with open(os.path.join(e2e, 'plan')) as f:
+            rows = [ln for ln in f if ln.split() and not ln.startswith('#')]
+        self.assertEqual(len(step.items), len(rows))
+        self.assertEqual(step.counts()[FAIL], 1)
 
 
-class Vmtests(unittest.TestCase):
+class Vmtests(Scratch):
     def test_a_tests_own_running_line_is_no_title(self) -> None:
         # run_vmtests.sh prints each title between two rules of its
         # length; protection_keys prints "running PKEY tests ..." itself.
-        tmp = tempfile.mkdtemp()
-        try:
-            log = os.path.join(tmp, 'console.log')
-            t1, t2 = 'running ./protection_keys_64', 'running ./soft-dirty'
-            out = ['-' * len(t1), t1, '-' * len(t1), 'has pkeys: 0',
-                   'running PKEY tests for unsupported CPU/OS', '[PASS]',
-                   '-' * len(t2), t2, '-' * len(t2), '[FAIL]']
-            with open(log, 'w') as f:
-                f.write(''.join('E2E-OUT kselftest:vm %s\n' % o for o in out))
-                f.write('E2E-RESULT kselftest:vm run_vmtests.sh:exit:1\n')
-            sys.path.insert(0, os.path.join(TOOLS, 'e2e'))
-            import importlib.util
-            spec = importlib.util.spec_from_file_location('e2e_report', os.path.join(TOOLS, 'e2e', 'report.py'))
-            assert spec and spec.loader
-            mod = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(mod)
-            tests, _, done = mod.parse_vmtests(log)
-            self.assertEqual(tests, {'./protection_keys_64': 'pass', './soft-dirty': 'fail'})
-            self.assertTrue(done)
-        finally:
-            shutil.rmtree(tmp)
+        tmp = self.tmp
+        log = os.path.join(tmp, 'console.log')
+        t1, t2 = 'running ./protection_keys_64', 'running ./soft-dirty'
+        out = ['-' * len(t1), t1, '-' * len(t1), 'has pkeys: 0',
+               'running PKEY tests for unsupported CPU/OS', '[PASS]',
+               '-' * len(t2), t2, '-' * len(t2), '[FAIL]']
+        with open(log, 'w') as f:
+            f.write(''.join('E2E-OUT kselftest:vm %s\n' % o for o in out))
+            f.write('E2E-RESULT kselftest:vm run_vmtests.sh:exit:1\n')
+        sys.path.insert(0, os.path.join(TOOLS, 'e2e'))
+        import importlib.util
+        spec = importlib.util.spec_from_file_location('e2e_report', os.path.join(TOOLS, 'e2e', 'report.py'))
+        assert spec and spec.loader
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        tests, _, done = mod.parse_vmtests(log)
+        self.assertEqual(tests, {'./protection_keys_64': 'pass', './soft-dirty': 'fail'})
+        self.assertTrue(done)
 
 
 class Cover(unittest.TestCase):
