@@ -219,10 +219,9 @@ build_kernel() {
 	else
 		rm -f "$frag.new"
 	fi
-	missing=$(sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=y$/\1/p' "$frag" |
-		while read -r o; do grep -qx "$o=y" "$b/.config" || echo "$o"; done)
+	missing=$(config_unmet "$frag" "$b/.config" "$src" | tr '\n' ' ')
 	[ -z "$missing" ] ||
-		die "e2e $ARCH $variant: the kernel config lacks $(echo $missing) (dependencies not met on $ARCH?): fix tools/e2e/kernel*.config"
+		die "e2e $ARCH $variant: the kernel config lacks $missing(dependencies not met on $ARCH): fix tools/e2e/kernel*.config"
 	# Same tree, config and compilers as the image in place, untouched:
 	# the build would be a no-op, skip it (CACHE=0 builds anyway).
 	key=$(step_key "e2e-kernel $ARCH $variant" "$(git -C "$src" rev-parse "HEAD^{tree}")" \
