@@ -327,7 +327,7 @@ kunit_exec_parse() {
 # "make check" with the compile-test options added.
 test_fragment() { # ARCH
 	local f
-	sed -n "/kconfig='''/,/'''/{s/.*kconfig='''//;s/'''.*//;/^$/d;p}" "$REPO/kunit/qemu/$1.py"
+	qemu_kconfig "$1"
 	for f in $(kunit_configs "$1"); do cat "$f"; done
 	cat "$REPO/tools/e2e/kernel.config" "$REPO/tools/e2e/kernel-$1.config"
 	[ ! -f "$REPO/tools/e2e/test-$1.config" ] || cat "$REPO/tools/e2e/test-$1.config"
@@ -342,18 +342,18 @@ kunit_configs() { # ARCH
 	done
 }
 
+# The options of the QEMU config kunit.py boots the arch's kernel with
+# (the kconfig of kunit/qemu/ARCH.py), one a line.
+qemu_kconfig() { # ARCH
+	sed -n "/kconfig='''/,/'''/{s/.*kconfig='''//;s/'''.*//;/^$/d;p}" "$REPO/kunit/qemu/$1.py"
+}
+
 # config_unmet FRAG DOTCONFIG SRC: the options FRAG sets (=y or =m) that
-# DOTCONFIG lacks although SRC's Kconfig defines them: an allnoconfig
-# drops an option whose dependencies are not met, silently.
+# DOTCONFIG lacks although SRC's Kconfig defines them, a line each: an
+# allnoconfig drops an option whose dependencies are not met, silently
+# (tools/workbench/configs.py, the one reader of configs).
 config_unmet() {
-	local o sym
-	for o in $(grep -o '^CONFIG_[A-Za-z0-9_]*=[ym]' "$1" | sort -u); do
-		grep -qx "$o" "$2" && continue
-		sym=${o%%=*}
-		sym=${sym#CONFIG_}
-		git -C "$3" grep -q -E "^[[:space:]]*(menu)?config $sym\$" -- '*Kconfig*' || continue
-		printf '%s\n' "$o"
-	done
+	PYTHONPATH=$REPO/tools python3 -m workbench.configs unmet "$1" "$2" "$3"
 }
 
 # build_test_kernel SRC BUILD: the arch's test kernel of tree SRC in BUILD:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # make selftest: the workbench's own checks, the first step of make test:
-# the Python unit tests on recorded outputs (tools/workbench), mypy
+# the Python unit tests on recorded outputs (tools/workbench), no
+# option set two ways in the config fragments of one kernel, mypy
 # --strict on the workbench's Python, shellcheck on the shell scripts, and
 # every bad input the tools must refuse (tools/tests/bad-input.sh, which
 # also writes the README's table to $RESULTS_DIR/bad-input.md), and that
@@ -20,6 +21,36 @@ rc=0
 (cd "$REPO/tools" && python3 -m unittest discover -v -s workbench -t .) 2>&1 | sed 's/^/    /' ||
 	rc=$?
 result "unit tests" "$rc"
+
+# The files each kernel's fragment is made of, in their order
+# (lib.sh, test_fragment; e2e.sh, build_kernel): an option two of them
+# set differently is decided silently by the order.
+banner "selftest: config fragments: no option set two ways for one kernel"
+rc=0
+tmp=$(mktemp -d)
+E2E=$REPO/tools/e2e
+for a in x86_64 arm64 s390; do
+	qemu_kconfig "$a" >"$tmp/kunit-qemu-$a.config"
+	files=("$tmp/kunit-qemu-$a.config")
+	mapfile -t -O 1 files < <(kunit_configs "$a")
+	files+=("$E2E/kernel.config" "$E2E/kernel-$a.config")
+	[ ! -f "$E2E/test-$a.config" ] || files+=("$E2E/test-$a.config")
+	for k in test check; do
+		[ "$k" = test ] || files=("$REPO/kunit/compile-test.config" "${files[@]}")
+		out=$(cd "$REPO" && PYTHONPATH=tools python3 -m workbench.configs conflicts "${files[@]#"$REPO"/}") ||
+			{ rc=1; printf '    %s kernel, %s: %s\n' "$k" "$a" "$out"; }
+	done
+done
+lean=("$E2E/kernel.config" "$E2E/kernel-x86_64.config")
+for k in lean upstream; do
+	f=$E2E/kernel-lean-x86_64.config
+	[ "$k" = lean ] || f=$E2E/kernel-upstream.config
+	out=$(cd "$REPO" && PYTHONPATH=tools python3 -m workbench.configs conflicts "${lean[@]#"$REPO"/}" "${f#"$REPO"/}") ||
+		{ rc=1; printf '    %s kernel, x86_64: %s\n' "$k" "$out"; }
+done
+rm -rf "$tmp"
+[ "$rc" -ne 0 ] || echo "    test and check kernels of x86_64, arm64, s390; lean and upstream kernels of x86_64: no conflicts"
+result "config fragments" "$rc"
 
 # Every Python file of the workbench but check-norm.py (which make
 # check's key holds: typing it is for the next change of make check).

@@ -234,7 +234,7 @@ def checkpatch_items(log: str) -> list[Item]:
 UNITTEST_LINE = re.compile(r'^\s*(test_\w+) \(([\w.]+)\)( \.\.\. (ok|FAIL|ERROR|skipped ?(.*)))?$')
 UNITTEST_RESULT = re.compile(r'.* \.\.\. (ok|FAIL|ERROR|skipped ?(.*))$')
 TOY_LINE = re.compile(r'^\s*(yes|no) +(.+?)(?: +exit \d+ .*)?$')
-SELFTEST_LINE = re.compile(r'^\s*selftest: (mypy|shellcheck): (pass|FAIL)$')
+SELFTEST_LINE = re.compile(r'^\s*selftest: (mypy|shellcheck|config fragments): (pass|FAIL)$')
 
 
 def _unit_status(word: str, reason: str | None) -> tuple[str, str]:

@@ -98,18 +98,20 @@ class ResultsModel(unittest.TestCase):
         self.assertIn('unit: Cover.test_malformed_cover_letter_is_a_value_error', names)
         self.assertIn('mypy', names)
         self.assertIn('shellcheck', names)
+        self.assertIn('config fragments', names)
         self.assertEqual([i.name for i in items if i.status == FAIL], ['bad input: bisect in progress'])
         self.assertIn('resend: and its mails say v2', names)
         self.assertIn('unit: ResultsModel.test_with_docstring', names)
-        # 14 unit tests (one with a docstring), mypy, shellcheck, 19 bad-input lines (one failed), 6 resend lines
-        self.assertEqual(self.counts('selftest'), {PASS: 40, FAIL: 1, SKIP: 0})
+        # 14 unit tests (one with a docstring), config fragments, mypy, shellcheck,
+        # 19 bad-input lines (one failed), 6 resend lines
+        self.assertEqual(self.counts('selftest'), {PASS: 41, FAIL: 1, SKIP: 0})
 
     def test_the_closing_count(self) -> None:
         t = results.totals(self.steps.values())
-        # deps 1 + selftest 40/1 + git am 1 + checkpatch 6/1 + compile-test
+        # deps 1 + selftest 41/1 + git am 1 + checkpatch 6/1 + compile-test
         # 2/2/3 + kunit x86_64 4/0/1 + arm64 4/1 + walk 4/1 + check 4/0/1
         # + e2e 1/1/2
-        self.assertEqual(t, {PASS: 68, FAIL: 7, SKIP: 7})
+        self.assertEqual(t, {PASS: 69, FAIL: 7, SKIP: 7})
 
     def test_writers(self) -> None:
         steps = list(self.steps.values())
@@ -141,7 +143,7 @@ class ResultsModel(unittest.TestCase):
         out = subprocess.run([sys.executable, '-m', 'workbench.results', self.res,
                               '--cache-dir', self.res], cwd=TOOLS, capture_output=True, text=True)
         self.assertEqual(out.returncode, 1)
-        self.assertEqual(out.stdout.splitlines()[-1], '68 passed, 7 failed')
+        self.assertEqual(out.stdout.splitlines()[-1], '69 passed, 7 failed')
 
 
 class Scratch(unittest.TestCase):
