@@ -52,10 +52,7 @@ fi
 G=(git -C "$UPSTREAM_KERNEL_DIR")
 "${G[@]}" rev-parse -q --verify "$UPSTREAM_BASE_TAG^{commit}" >/dev/null ||
 	die "$UPSTREAM_KERNEL_DIR has no tag $UPSTREAM_BASE_TAG: remove the directory and run again"
-for op in rebase-merge rebase-apply MERGE_HEAD CHERRY_PICK_HEAD; do
-	[ ! -e "$("${G[@]}" rev-parse --git-path "$op")" ] ||
-		die "a git operation is in progress in $UPSTREAM_KERNEL_DIR ($op): finish or abort it, then run again"
-done
+require_idle_tree "$UPSTREAM_KERNEL_DIR" "make upstream"
 
 # The branch is made in a scratch worktree and moved only when every
 # patch applied, so a failure leaves it (and the checkout) as it was.

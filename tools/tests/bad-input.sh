@@ -157,6 +157,24 @@ else
 	fails=$((fails + 1))
 fi
 
+# 8. make upstream: its own tree (6.12), a git operation in progress there
+UV=$(sed -n 's/^UPSTREAM_DEB_VERSION=//p' "$W/tools/base.conf")
+KU=$T/cache3/linux-${UV//\~/_}
+must git clone -q "$K" "$KU"
+must git -C "$KU" tag "debian/${UV//\~/_}" base
+mkdir -p "$W/patches/upstream"
+cp "$W/patches/$P1" "$W/patches/upstream/"
+echo "$P1" >"$W/patches/upstream/series"
+must git -C "$W" add patches/upstream
+must git -C "$W" commit -q -m "a toy patches/upstream"
+must git -C "$KU" bisect start HEAD base
+K_MAIN=$K
+K=$KU
+case_ "make upstream, a bisect in progress in the 6.12 tree" \
+	"make upstream: a bisect is in progress in .*git bisect reset" make -s upstream CACHE_DIR="$T/cache3"
+K=$K_MAIN
+must git -C "$KU" bisect reset
+
 if [ -n "$OUTMD" ]; then
 	{
 		echo "| bad input | command | what the tool says | exit | kernel tree, patches/, series |"
