@@ -193,13 +193,12 @@ tree_commit() {
 		git -C "$KDIR" commit-tree "$tree" -p "$BASE" -m "e2e $label"
 }
 
-case "$ARCH" in
-x86_64) IMAGE=arch/x86/boot/bzImage; TARGET=bzImage; CONSOLE=ttyS0 ;;
+TARGET=$(arch_field "$ARCH" 6)
+IMAGE=$(arch_field "$ARCH" 7)
+CONSOLE=$(arch_field "$ARCH" 8)
 # memfd_secret() needs a direct map it can change: on arm64, rodata=full
 # (the test kernel's allnoconfig leaves RODATA_FULL_DEFAULT_ENABLED off).
-arm64) IMAGE=arch/arm64/boot/Image; TARGET=Image; CONSOLE=ttyAMA0; ARCH_ARGS=rodata=full ;;
-s390) IMAGE=arch/s390/boot/bzImage; TARGET=bzImage; CONSOLE=ttyS0 ;;
-esac
+[ "$ARCH" != arm64 ] || ARCH_ARGS=rodata=full
 
 # build_kernel VARIANT SRC: the e2e kernel of SRC in $OUT/build-$ARCH-VARIANT.
 build_kernel() {

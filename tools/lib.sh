@@ -129,32 +129,30 @@ check_series_files() {
 	[ "$bad" -eq 0 ] || die "series and patches/ disagree (see above)"
 }
 
-# Architecture table: kunit.py arch, cross compiler prefix, QEMU binary.
-arch_srcarch() {
-	case "$1" in
-	x86_64) echo x86 ;;
-	arm64 | s390) echo "$1" ;;
-	*) die "unknown ARCH '$1' (use x86_64, arm64 or s390)" ;;
-	esac
-}
+# The arches, one row each (the only place they are listed; kunit.py's
+# own QEMU settings are in kunit/qemu/<arch>.py): the name (kunit.py's
+# ARCH), the kernel's SRCARCH, the cross compiler's prefix ("-": none),
+# the QEMU binary, the test kernel's image (make kunit, make e2e), and
+# the lean e2e kernels' make target, image and console.
+ARCH_TABLE='
+x86_64  x86    -                   qemu-system-x86_64   arch/x86/boot/bzImage     bzImage  arch/x86/boot/bzImage   ttyS0
+arm64   arm64  aarch64-linux-gnu-  qemu-system-aarch64  arch/arm64/boot/Image.gz  Image    arch/arm64/boot/Image   ttyAMA0
+s390    s390   s390x-linux-gnu-    qemu-system-s390x    arch/s390/boot/bzImage    bzImage  arch/s390/boot/bzImage  ttyS0
+'
 
-arch_cross() {
-	case "$1" in
-	x86_64) echo "" ;;
-	arm64) echo "aarch64-linux-gnu-" ;;
-	s390) echo "s390x-linux-gnu-" ;;
-	*) die "unknown ARCH '$1' (use x86_64, arm64 or s390)" ;;
-	esac
+# arch_field ARCH N: field N (1-8, as above) of ARCH's row.
+arch_field() {
+	local v
+	v=$(awk -v a="$1" -v n="$2" '$1 == a { print $n }' <<<"$ARCH_TABLE")
+	[ -n "$v" ] || die "unknown ARCH '$1' (use $(awk 'NF { printf "%s%s", s, $1; s = ", " }' <<<"$ARCH_TABLE"))"
+	[ "$v" != - ] || v=
+	printf '%s\n' "$v"
 }
-
-arch_qemu() {
-	case "$1" in
-	x86_64) echo qemu-system-x86_64 ;;
-	arm64) echo qemu-system-aarch64 ;;
-	s390) echo qemu-system-s390x ;;
-	*) die "unknown ARCH '$1' (use x86_64, arm64 or s390)" ;;
-	esac
-}
+arch_srcarch() { arch_field "$1" 2; }
+arch_cross() { arch_field "$1" 3; }
+arch_qemu() { arch_field "$1" 4; }
+# The image a test kernel boots from, in its build directory.
+arch_image() { arch_field "$1" 5; }
 
 # The revision the series is applied on, as a commit id.  BASE_REF wins;
 # else what the tree recorded (the tag for the Debian tree; for a user
@@ -373,16 +371,6 @@ build_test_kernel() {
 		return 1
 	fi
 	kmake "$src" "$b" -s --jobs="$(nproc)"
-}
-
-# The image a test kernel boots from, in its build directory.
-arch_image() { # ARCH
-	case "$1" in
-	x86_64) echo arch/x86/boot/bzImage ;;
-	arm64) echo arch/arm64/boot/Image.gz ;;
-	s390) echo arch/s390/boot/bzImage ;;
-	*) die "unknown ARCH '$1' (use x86_64, arm64 or s390)" ;;
-	esac
 }
 
 # test_kernel SRC BUILD LABEL: the test kernel of SRC's HEAD in BUILD.
