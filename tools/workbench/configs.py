@@ -24,6 +24,7 @@ Command line (lib.sh, config_unmet; make selftest):
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -61,7 +62,7 @@ def kconfig_symbols(srctree: str) -> set[str]:
                           r'^[[:space:]]*(menu)?config[[:space:]]+[A-Za-z0-9_]+[[:space:]]*$',
                           '--', '*Kconfig*'],
                          capture_output=True, text=True, check=False,
-                         env={'LC_ALL': 'C', 'PATH': '/usr/bin:/bin'})
+                         env=dict(os.environ, LC_ALL='C'))
     if out.returncode not in (0, 1):
         raise RuntimeError(f'git grep in {srctree} failed: {out.stderr.strip()}')
     syms = set()
