@@ -114,7 +114,7 @@ help:
 	'make e2e [ARCH=]            user-space tests, stock vs patched kernel, under QEMU' \
 	'make e2e-perf [ARCH=]       GUP-fast instruction counts, stock vs patched' \
 	'make kselftest [ARCH=]      the base tree'"'"'s own mm selftests, stock vs patched' \
-	'make clients               fio, libibverbs and perftest (the host'"'"'s), stock vs patched, x86_64' \
+	'make clients                fio, libibverbs and perftest (the host'"'"'s), stock vs patched, x86_64' \
 	'make soak [SECONDS=]        stress-ng, gupstress and fault injection on the debug kernel' \
 	'make upstream               the mainline patches on Debian'"'"'s 6.12, stock vs patched' \
 	'make kunit-boots [BOOTS=]   boot the KUnit kernel BOOTS times, count clean parses' \
