@@ -29,6 +29,6 @@ for d in "$CACHE_DIR"/results-*/; do
 	snaps+=(--snapshot "${d##*/results-}=$d")
 done
 banner "figures: from $RESULTS_DIR"
-PYTHONPATH=$REPO/tools python3 -m workbench.figures "$RESULTS_DIR" --cache-dir "$CACHE_DIR" \
+workbench figures "$RESULTS_DIR" --cache-dir "$CACHE_DIR" \
 	--readme "$REPO/README.md" --readme "$REPO/tools/figures.md" --cover "$REPO/patches/0000-cover-letter.patch" "${snaps[@]}" | sed 's/^/    /'
 git -C "$REPO" diff --stat -- README.md tools/figures.md patches/0000-cover-letter.patch | sed 's/^/    /'

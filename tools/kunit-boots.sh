@@ -5,7 +5,7 @@
 # again (kunit.py exec), and count the clean parses.  Each boot's console
 # is parsed twice:
 #   raw       kunit.py parse of the whole console log, as kunit.py run
-#             does (what the workbench did before tools/ktap.py);
+#             does (what the workbench did before workbench.ktap);
 #   filtered  kunit.py parse of its KTAP lines only (what make kunit does).
 # A parse is clean when its per-suite counts equal the kernel's own
 # "# Totals:" lines and every expected suite is there.  Also counted:
@@ -43,7 +43,7 @@ for i in $(seq 1 "$BOOTS"); do
 	(cd "$DIR" && python3 tools/testing/kunit/kunit.py parse --json="$d/raw.json" "$d/test.log") \
 		</dev/null >"$d/raw.parse" 2>&1 || true
 	for kind in raw filtered; do
-		python3 "$REPO/tools/results.py" --arch "$ARCH" --json "$d/$kind.json" \
+		workbench kunit --arch "$ARCH" --json "$d/$kind.json" \
 			--log "$d/test.log" --dropped "$d/ktap.dropped" --suites "$REPO/kunit/suites" \
 			--tsv "$d/$kind.tsv" >"$d/$kind.verdict" 2>&1 && echo ok >"$d/$kind.ok" || true
 	done

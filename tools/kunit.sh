@@ -30,7 +30,7 @@ kunit_args "$ARCH" "$BUILD"
 # build is skipped when the tree, the fragment and the compilers are
 # those of the image in place (CACHE=0 builds anyway); the boot always
 # runs.  Three kunit.py-side steps follow: boot, cut the console log down
-# to its KTAP lines (tools/ktap.py), parse, so that a kernel message
+# to its KTAP lines (workbench.ktap), parse, so that a kernel message
 # printed in the middle of the KTAP output cannot throw the parser off.
 banner "kunit $ARCH: the test kernel (in $BUILD)"
 if test_kernel "$DIR" "$BUILD" "kunit $ARCH"; then
@@ -60,7 +60,7 @@ else
 fi
 
 banner "kunit $ARCH: results (kunit.py exit status $rc)"
-"$REPO/tools/results.py" --arch "$ARCH" --json "$BUILD/results.json" \
+workbench kunit --arch "$ARCH" --json "$BUILD/results.json" \
 	--log "$BUILD/test.log" --dropped "$BUILD/ktap.dropped" \
 	--suites "$REPO/kunit/suites" --tsv "$RESULTS_DIR/$ARCH.tsv" || rc=1
 exit "$rc"

@@ -286,10 +286,16 @@ ccache_stats() {
 		END { printf "%d hits, %d misses", h, m }'
 }
 
+# workbench MODULE ARGS...: run a module of the workbench's Python core
+# (tools/workbench: configs, ktap, kunit, results, figures, report).
+workbench() {
+	PYTHONPATH=$REPO/tools python3 -m "workbench.$1" "${@:2}"
+}
+
 # kunit_exec_parse SRC BUILD: boot the KUnit kernel in BUILD once
 # (kunit.py exec, KUNIT_ARGS; only the suites that match the glob
 # KUNIT_FILTER if set), cut the console log down to its KTAP lines
-# (tools/ktap.py) and let kunit.py parse those, writing BUILD/results.json.
+# (workbench.ktap) and let kunit.py parse those, writing BUILD/results.json.
 # kunit.py writes the console to BUILD/test.log; the lines it held inside
 # the KTAP output that were not KTAP are listed in BUILD/ktap.dropped.
 kunit_exec_parse() {
@@ -305,7 +311,7 @@ kunit_exec_parse() {
 		info "no console log: the kernel did not start (see $b/exec.out)"
 		return 1
 	fi
-	if ! python3 "$REPO/tools/ktap.py" "$b/test.log" "$b/ktap.log" --dropped "$b/ktap.dropped"; then
+	if ! workbench ktap "$b/test.log" "$b/ktap.log" --dropped "$b/ktap.dropped"; then
 		info "no KTAP output in the console log: the kernel did not reach the tests ($b/test.log)"
 		return 1
 	fi
@@ -351,7 +357,7 @@ qemu_kconfig() { # ARCH
 # allnoconfig drops an option whose dependencies are not met, silently
 # (tools/workbench/configs.py, the one reader of configs).
 config_unmet() {
-	PYTHONPATH=$REPO/tools python3 -m workbench.configs unmet "$1" "$2" "$3"
+	workbench configs unmet "$1" "$2" "$3"
 }
 
 # build_test_kernel SRC BUILD: the arch's test kernel of tree SRC in BUILD:
@@ -374,8 +380,10 @@ build_test_kernel() {
 }
 
 # test_kernel SRC BUILD LABEL: the test kernel of SRC's HEAD in BUILD.
-# What decides it is the tree, the test fragment, the compilers and this
-# file (build_test_kernel): when they are those of the image in BUILD
+# What decides it is the tree, the test fragment, the compilers and the
+# code that builds it (build_test_kernel and the helpers it calls, not
+# the rest of this file, whose edits need not rebuild every test
+# kernel): when they are those of the image in BUILD
 # (recorded at its build, image and .config untouched since) and SRC has
 # no uncommitted change, the build is skipped (it would be a no-op;
 # CACHE=0 builds anyway).  The build's output goes to BUILD/build.log.
@@ -385,7 +393,8 @@ test_kernel() {
 	mkdir -p "$b"
 	img=$b/$(arch_image "$ARCH")
 	key=$(step_key "test-kernel $ARCH" "$(git -C "$src" rev-parse "HEAD^{tree}")" \
-		"$(test_fragment "$ARCH")" "$(toolchain_id)" @"$REPO/tools/lib.sh")
+		"$(test_fragment "$ARCH")" "$(toolchain_id)" \
+		"$(declare -f build_test_kernel kmake config_unmet workbench)" @"$REPO/tools/workbench/configs.py")
 	id() { cat "$img" "$b/.config" 2>/dev/null | sha1sum | cut -c1-40; }
 	if [ -f "$img" ] && [ -z "$(git -C "$src" status --porcelain --untracked-files=no)" ] &&
 	   [ "$(step_reused test-kernel "$key" || true)" = "$(id)" ]; then

@@ -9,5 +9,5 @@
 python3 -c 'import matplotlib' 2>/dev/null ||
 	die "python3-matplotlib is not installed (it draws the plots): run make deps"
 banner "report: $RESULTS_DIR"
-index=$(PYTHONPATH=$REPO/tools python3 -m workbench.report "$RESULTS_DIR" --cache-dir "$CACHE_DIR")
+index=$(workbench report "$RESULTS_DIR" --cache-dir "$CACHE_DIR")
 info "open $index (a static page: no server needed)"

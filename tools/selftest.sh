@@ -56,7 +56,7 @@ result "config fragments" "$rc"
 # check's key holds: typing it is for the next change of make check).
 banner "selftest: mypy --strict on the workbench's Python"
 rc=0
-(cd "$REPO/tools" && mypy --strict --no-error-summary workbench cover.py results.py ktap.py \
+(cd "$REPO/tools" && mypy --strict --no-error-summary workbench cover.py \
 	e2e/report.py send-check.py b4-cover.py) 2>&1 | sed 's/^/    /' || rc=$?
 result mypy "$rc"
 

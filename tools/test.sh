@@ -28,7 +28,7 @@ COUNTED=
 count() {
 	local rc=0 fargs=() f line
 	for f in "${failures[@]}"; do fargs+=(--failure "$f"); done
-	PYTHONPATH=$REPO/tools python3 -m workbench.results "$RESULTS_DIR" --cache-dir "$CACHE_DIR" \
+	workbench results "$RESULTS_DIR" --cache-dir "$CACHE_DIR" \
 		--table "${fargs[@]}" >"$RESULTS_DIR/count.txt" || rc=$?
 	sed '$d' "$RESULTS_DIR/count.txt"
 	info "results: $RESULTS_DIR/summary.json, junit.xml, gates.ktap, e2e-<arch>.ktap, steps/, logs/ (make report draws them)"
@@ -155,7 +155,7 @@ stage quilt "the series does not apply with quilt, or gives another tree than gi
 	"$REPO/tools/quilt-check.sh" "$DIR" "$BASE" "$WORK_BRANCH"
 
 banner "test: the KTAP cut on a console with kernel messages inside the KTAP output"
-stage "ktap cut" "tools/ktap.py does not fix the parse of tools/ktap-test/console.log (see above)" \
+stage "ktap cut" "workbench.ktap does not fix the parse of tools/ktap-test/console.log (see above)" \
 	"$REPO/tools/ktap-test/run.sh" "$DIR"
 
 banner "test: checkpatch --strict"

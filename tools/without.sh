@@ -89,11 +89,11 @@ walk(json.load(open(sys.argv[1])), [])
 PY
 
 # A case can pass while the kernel warns (a lock assertion, KASAN): the
-# reports in the log count as make kunit counts them (tools/results.py).
+# reports in the log count as make kunit counts them (workbench.kunit).
 banner "without $ARCH: kernel reports in the log (make kunit fails on any it does not expect)"
 PYTHONPATH=$REPO/tools python3 - "$OUT/test.log" <<'PY'
 import sys
-from results import REPORT
+from workbench.kunit import REPORT
 lines = [l.rstrip() for l in open(sys.argv[1], errors='replace') if REPORT.search(l)]
 print('\n'.join('    ' + l for l in lines) if lines else '    none')
 PY

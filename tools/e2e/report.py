@@ -27,7 +27,7 @@ from typing import Any
 
 # The kernel reports that fail a test: the same list as for KUnit's logs.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
-from results import REPORT  # noqa: E402
+from workbench.kunit import REPORT  # noqa: E402
 
 
 Bench = tuple[str, str, float]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# ktap-test/run.sh KERNEL_DIR: the KTAP cut (tools/ktap.py) against a
+# ktap-test/run.sh KERNEL_DIR: the KTAP cut (workbench.ktap) against a
 # console log of our x86_64 KUnit kernel into which two kernel messages
 # were put where they broke 6.1's kunit.py parser: the PS/2 mouse probe
 # between "KTAP version 1" and "# Subtest:" of a parameterised case, and
@@ -17,11 +17,11 @@ T=$REPO/tools/ktap-test
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 py() { (cd "$K" && python3 tools/testing/kunit/kunit.py parse "$@") </dev/null >/dev/null 2>&1 || true; }
-verdict() { # json -> results.py exit status
-	python3 "$REPO/tools/results.py" --arch x86_64 --json "$1" --log "$T/console.log" \
+verdict() { # json -> workbench.kunit exit status
+	workbench kunit --arch x86_64 --json "$1" --log "$T/console.log" \
 		--dropped "$tmp/dropped" --suites "$T/suites" --tsv "$tmp/tsv" >"$tmp/v" 2>&1
 }
-python3 "$REPO/tools/ktap.py" "$T/console.log" "$tmp/ktap" --dropped "$tmp/dropped"
+workbench ktap "$T/console.log" "$tmp/ktap" --dropped "$tmp/dropped"
 py --json="$tmp/raw.json" "$T/console.log"
 py --json="$tmp/cut.json" "$tmp/ktap"
 bad=0

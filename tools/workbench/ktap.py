@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Cut the KTAP output out of a raw kernel console log.
 
-    ktap.py CONSOLE KTAP [--dropped FILE]
+    python3 -m workbench.ktap CONSOLE KTAP [--dropped FILE]
 
 kunit.py's 6.1 parser reads every console line after "KTAP version 1"
 as part of the test output, and a kernel message from elsewhere (a
@@ -15,8 +14,9 @@ failed expectation's "Expected ..." lines), and writes them to KTAP for
 "kunit.py parse".  Every other line after the start is dropped and
 listed, with its line number, in the --dropped file, except the lines
 of a report that a test announced (KUNIT-EXPECT-REPORT-BEGIN ... -END,
-see tools/results.py).  The output ends where the kernel reboots.  The console log
-itself is left as it is: results.py scans all of it for kernel reports.
+see workbench.kunit).  The output ends where the kernel reboots.  The
+console log itself is left as it is: workbench.kunit scans all of it for
+kernel reports.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Iterable
 START = re.compile(r'K?TAP version \d+$')
 END = re.compile(r'(List of all partitions:|Kernel panic - not syncing: VFS:|'
                  r'reboot: )')
-# A report a test provokes on purpose, between these (tools/results.py).
+# A report a test provokes on purpose, between these (workbench.kunit).
 BEGIN_ANNOUNCED = 'KUNIT-EXPECT-REPORT-BEGIN:'
 END_ANNOUNCED = 'KUNIT-EXPECT-REPORT-END'
 
@@ -84,7 +84,7 @@ def main() -> int:
         dropped_path = args[i + 1]
         del args[i:i + 2]
     if len(args) != 2:
-        sys.exit('usage: ktap.py CONSOLE KTAP [--dropped FILE]')
+        sys.exit('usage: python3 -m workbench.ktap CONSOLE KTAP [--dropped FILE]')
     with open(args[0], errors='replace') as f:
         kept, dropped = extract(f)
     with open(args[1], 'w') as f:
@@ -93,7 +93,7 @@ def main() -> int:
         with open(dropped_path, 'w') as f:
             f.write(''.join(f'{n}: {l}\n' for n, l in dropped))
     if not kept:
-        print(f'ktap.py: no "KTAP version" line in {args[0]}', file=sys.stderr)
+        print(f'workbench.ktap: no "KTAP version" line in {args[0]}', file=sys.stderr)
         return 1
     return 0
 

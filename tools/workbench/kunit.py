@@ -1,6 +1,7 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Read one kunit.py run: its --json results and its kernel log.
+
+    python3 -m workbench.kunit --arch A --json J --log L --suites S --tsv T [--dropped D]
 
 Writes one TSV row per suite (arch, suite, passed, failed, skipped) to the
 file named by --tsv and prints a short per-arch report.  Exits non-zero if
@@ -102,7 +103,7 @@ def main() -> int:
     ap.add_argument('--log', required=True)
     ap.add_argument('--suites', required=True, help='file: expected suites')
     ap.add_argument('--tsv', required=True)
-    ap.add_argument('--dropped', help='file: console lines ktap.py left out')
+    ap.add_argument('--dropped', help='file: console lines workbench.ktap left out')
     a = ap.parse_args()
 
     problems = []
