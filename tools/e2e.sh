@@ -293,9 +293,19 @@ elif [ "$MODE" = func ] || [ "$MODE" = soak ]; then
 	fi
 	# The patched kernel is "make kunit"'s: same config, same build
 	# directory, reused when make kunit built it from the same tree.
-	test_kernel "$SRC_PATCHED" "$BUILD_ROOT/$ARCH" patched ||
-		die "e2e $ARCH: the patched test kernel does not build (log: $BUILD_ROOT/$ARCH/build.log)"
-	KERNEL[patched]=$BUILD_ROOT/$ARCH/$(arch_image "$ARCH")
+	# make soak's is its debug variant: the same plus
+	# tools/e2e/soak-<arch>.config (/proc/sys, for compaction), in a
+	# build directory of its own, so that neither make kunit's kernel
+	# nor the walk's and make check's configuration change for it.
+	b=$BUILD_ROOT/$ARCH
+	if [ "$MODE" = soak ]; then
+		b=$BUILD_ROOT/soak-$ARCH
+		export TEST_FRAGMENT_EXTRA=$E2E/soak-$ARCH.config
+	fi
+	test_kernel "$SRC_PATCHED" "$b" patched ||
+		die "e2e $ARCH: the patched test kernel does not build (log: $b/build.log)"
+	unset TEST_FRAGMENT_EXTRA
+	KERNEL[patched]=$b/$(arch_image "$ARCH")
 	APPEND=kunit.enable=0
 	# make soak: the debug features the test kernel has built in, off
 	# by default (kunit/gup-series.kunitconfig).

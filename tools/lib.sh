@@ -328,13 +328,17 @@ kunit_exec_parse() {
 # (tools/e2e/test-<arch>.config, if any).  One config per arch:
 # build_test_kernel builds it for "make kunit" and "make e2e" (one
 # kernel, one build directory), "make walk" after every patch, and
-# "make check" with the compile-test options added.
+# "make check" with the compile-test options added.  With
+# TEST_FRAGMENT_EXTRA set, that file's options last: the debug variant
+# make soak boots (tools/e2e/soak-<arch>.config), in a build directory
+# of its own.
 test_fragment() { # ARCH
 	local f
 	qemu_kconfig "$1"
 	for f in $(kunit_configs "$1"); do cat "$f"; done
 	cat "$REPO/tools/e2e/kernel.config" "$REPO/tools/e2e/kernel-$1.config"
 	[ ! -f "$REPO/tools/e2e/test-$1.config" ] || cat "$REPO/tools/e2e/test-$1.config"
+	[ -z "${TEST_FRAGMENT_EXTRA:-}" ] || cat "$TEST_FRAGMENT_EXTRA"
 }
 
 # The kunitconfigs of arch $1, a path a line: the suites with their

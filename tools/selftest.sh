@@ -35,21 +35,26 @@ for a in x86_64 arm64 s390; do
 	mapfile -t -O 1 files < <(kunit_configs "$a")
 	files+=("$E2E/kernel.config" "$E2E/kernel-$a.config")
 	[ ! -f "$E2E/test-$a.config" ] || files+=("$E2E/test-$a.config")
-	for k in test check; do
-		[ "$k" = test ] || files=("$REPO/kunit/compile-test.config" "${files[@]}")
-		out=$(cd "$REPO" && PYTHONPATH=tools python3 -m workbench.configs conflicts "${files[@]#"$REPO"/}") ||
+	for k in test soak check; do
+		case $k in
+		soak) [ -f "$E2E/soak-$a.config" ] || continue
+		      f=("${files[@]}" "$E2E/soak-$a.config") ;;
+		check) f=("$REPO/kunit/compile-test.config" "${files[@]}") ;;
+		*) f=("${files[@]}") ;;
+		esac
+		out=$(cd "$REPO" && workbench configs conflicts "${f[@]#"$REPO"/}") ||
 			{ rc=1; printf '    %s kernel, %s: %s\n' "$k" "$a" "$out"; }
 	done
 done
 lean=("$E2E/kernel.config" "$E2E/kernel-x86_64.config")
 for k in lean upstream; do
-	f=$E2E/kernel-lean-x86_64.config
-	[ "$k" = lean ] || f=$E2E/kernel-upstream.config
-	out=$(cd "$REPO" && PYTHONPATH=tools python3 -m workbench.configs conflicts "${lean[@]#"$REPO"/}" "${f#"$REPO"/}") ||
+	extra=$E2E/kernel-lean-x86_64.config
+	[ "$k" = lean ] || extra=$E2E/kernel-upstream.config
+	out=$(cd "$REPO" && workbench configs conflicts "${lean[@]#"$REPO"/}" "${extra#"$REPO"/}") ||
 		{ rc=1; printf '    %s kernel, x86_64: %s\n' "$k" "$out"; }
 done
 rm -rf "$tmp"
-[ "$rc" -ne 0 ] || echo "    test and check kernels of x86_64, arm64, s390; lean and upstream kernels of x86_64: no conflicts"
+[ "$rc" -ne 0 ] || echo "    test and check kernels of x86_64, arm64, s390; soak, lean and upstream kernels of x86_64: no conflicts"
 result "config fragments" "$rc"
 
 # Every Python file of the workbench but check-norm.py (which make

@@ -16,7 +16,7 @@
  * Churn threads map, touch, MADV_DONTNEED, MADV_PAGEOUT, mprotect(),
  * ftruncate() and unmap memory of the same kinds, fork, and trigger
  * compaction all the time through /proc/sys/vm/compact_memory (the
- * x86_64 test kernel has PROC_SYSCTL for it: tools/e2e/test-x86_64.config).
+ * debug kernel make soak boots has PROC_SYSCTL: tools/e2e/soak-x86_64.config).
  * The summary gives how often it was written and compaction's own
  * counters over the run (/proc/vmstat: compact_stall,
  * compact_migrate_scanned, compact_isolated); a run that could not
