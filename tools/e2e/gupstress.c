@@ -19,9 +19,10 @@
  * debug kernel make soak boots has PROC_SYSCTL: tools/e2e/soak-x86_64.config).
  * The summary gives how often it was written and compaction's own
  * counters over the run (/proc/vmstat: compact_stall,
- * compact_migrate_scanned, compact_isolated); a run that could not
- * trigger compaction at all fails (unless its allocations are made to
- * fail, --faults, which the write itself may then hit).
+ * compact_migrate_scanned, compact_isolated, with VM_EVENT_COUNTERS); a
+ * run that could not trigger compaction at all, or whose compaction
+ * scanned no page, fails (unless its allocations are made to fail,
+ * --faults, which the write itself may then hit).
  *
  * Checked: every pin is refused exactly where the series refuses it (a
  * writable long-term pin of ext4 MAP_SHARED: EFAULT, the only refusal),
@@ -420,7 +421,7 @@ static void *churner(void *arg)
 
 int main(int argc, char **argv)
 {
-	long acq0, rel0, acq, rel, stall0, scan0, iso0;
+	long acq0, rel0, acq, rel, stall0, scan0, iso0, scanned = 0;
 	int ncpu, n, i, vm = 1;
 	pthread_t t[16];
 
@@ -460,10 +461,15 @@ int main(int argc, char **argv)
 
 	acq = vmstat("nr_foll_pin_acquired") - acq0;
 	rel = vmstat("nr_foll_pin_released") - rel0;
-	printf("compaction (/proc/sys/vm/compact_memory written %ld times): %ld stalls, %ld pages scanned to migrate, %ld isolated\n",
-	       atomic_load(&compaction_tries), vmstat("compact_stall") - stall0,
-	       vmstat("compact_migrate_scanned") - scan0,
-	       vmstat("compact_isolated") - iso0);
+	if (scan0 < 0) {
+		printf("compaction (/proc/sys/vm/compact_memory written %ld times): no counters in /proc/vmstat (VM_EVENT_COUNTERS off)\n",
+		       atomic_load(&compaction_tries));
+	} else {
+		scanned = vmstat("compact_migrate_scanned") - scan0;
+		printf("compaction (/proc/sys/vm/compact_memory written %ld times): %ld stalls, %ld pages scanned to migrate, %ld isolated\n",
+		       atomic_load(&compaction_tries), vmstat("compact_stall") - stall0,
+		       scanned, vmstat("compact_isolated") - iso0);
+	}
 	printf("pins %ld, refusals %ld, content checks %ld, forks %ld, churn %ld, no memory to map %ld, pins short of memory %ld, pinned pages unreadable %ld, left read-only %ld; pinned pages acquired %ld, released %ld\n",
 	       atomic_load(&pins), atomic_load(&refusals), atomic_load(&checks),
 	       atomic_load(&forks), atomic_load(&churn_ops), atomic_load(&unavailable),
@@ -481,6 +487,8 @@ int main(int argc, char **argv)
 		printf("fail:nothing was pinned\n");
 	else if (!faults && !atomic_load(&compaction_tries))
 		printf("fail:compaction was never triggered (no writable /proc/sys/vm/compact_memory: PROC_SYSCTL?)\n");
+	else if (!faults && scan0 >= 0 && !scanned)
+		printf("fail:compaction was triggered but scanned no page to migrate\n");
 	else if (vm && (acq0 < 0 || acq != rel))
 		printf("fail:pins leaked: %ld pages acquired, %ld released\n", acq, rel);
 	else
