@@ -233,7 +233,7 @@ def build(res: str, cache: str, outdir: str) -> str:
 
     # make kselftest and make soak (by hand, not in make test)
     for what, title in (('kselftest', "the base's vm selftests, stock vs patched"),
-                        ('soak', 'stress-ng on the patched test kernel')):
+                        ('soak', 'stress-ng on the patched soak kernel')):
         for a in ARCHES:
             try:
                 with open(os.path.join(res, f'{what}-{a}.json')) as fh:
