@@ -218,7 +218,8 @@ build_kernel() {
 	else
 		rm -f "$frag.new"
 	fi
-	missing=$(config_unmet "$frag" "$b/.config" "$src" | tr '\n' ' ')
+	missing=$(config_unmet "$frag" "$b/.config" "$src" --undefined)
+	missing=$(printf '%s' "$missing" | tr '\n' ' ')
 	[ -z "$missing" ] ||
 		die "e2e $ARCH $variant: the kernel config lacks $missing(dependencies not met on $ARCH): fix tools/e2e/kernel*.config"
 	# Same tree, config and compilers as the image in place, untouched:

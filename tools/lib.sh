@@ -129,8 +129,9 @@ check_series_files() {
 	[ "$bad" -eq 0 ] || die "series and patches/ disagree (see above)"
 }
 
-# The arches, one row each (the only place they are listed; kunit.py's
-# own QEMU settings are in kunit/qemu/<arch>.py): the name (kunit.py's
+# The arches, one row each (kunit.py's own QEMU settings are in
+# kunit/qemu/<arch>.py, the e2e guests' machine options in e2e.sh's
+# boot, and make selftest lists the three by name): the name (kunit.py's
 # ARCH), the kernel's SRCARCH, the cross compiler's prefix ("-": none),
 # the QEMU binary, the test kernel's image (make kunit, make e2e), and
 # the lean e2e kernels' make target, image and console.
@@ -144,7 +145,7 @@ s390    s390   s390x-linux-gnu-    qemu-system-s390x    arch/s390/boot/bzImage  
 arch_field() {
 	local v
 	v=$(awk -v a="$1" -v n="$2" '$1 == a { print $n }' <<<"$ARCH_TABLE")
-	[ -n "$v" ] || die "unknown ARCH '$1' (use $(awk 'NF { printf "%s%s", s, $1; s = ", " }' <<<"$ARCH_TABLE"))"
+	[ -n "$v" ] || die "unknown ARCH '$1' (use $(awk 'NF { a[++n] = $1 } END { for (i = 1; i <= n; i++) printf "%s%s", a[i], i == n ? "" : i == n - 1 ? " or " : ", " }' <<<"$ARCH_TABLE"))"
 	[ "$v" != - ] || v=
 	printf '%s\n' "$v"
 }
@@ -356,12 +357,16 @@ qemu_kconfig() { # ARCH
 	sed -n "/kconfig='''/,/'''/{s/.*kconfig='''//;s/'''.*//;/^$/d;p}" "$REPO/kunit/qemu/$1.py"
 }
 
-# config_unmet FRAG DOTCONFIG SRC: the options FRAG sets (=y or =m) that
-# DOTCONFIG lacks although SRC's Kconfig defines them, a line each: an
+# config_unmet FRAG DOTCONFIG SRC [--undefined]: the options FRAG sets
+# (=y or =m) that DOTCONFIG lacks although SRC's Kconfig defines them, a
+# line each (with --undefined, also those no Kconfig of SRC defines): an
 # allnoconfig drops an option whose dependencies are not met, silently
-# (tools/workbench/configs.py, the one reader of configs).
+# (tools/workbench/configs.py, the one reader of configs).  Never
+# silent when the check itself fails: its callers read any output as
+# options that are missing.
 config_unmet() {
-	workbench configs unmet "$1" "$2" "$3"
+	workbench configs unmet "$@" ||
+		echo "(the check of the options failed: tools/workbench/configs.py, above)"
 }
 
 # build_test_kernel SRC BUILD: the arch's test kernel of tree SRC in BUILD:
@@ -375,7 +380,8 @@ build_test_kernel() {
 	test_fragment "$ARCH" >"$b/test.fragment"
 	kmake "$src" "$b" -s KCONFIG_ALLCONFIG="$b/test.fragment" allnoconfig >"$b/config.log" 2>&1 ||
 		{ cat "$b/config.log" >&2; return 1; }
-	unmet=$(config_unmet "$b/test.fragment" "$b/.config" "$src" | tr '\n' ' ')
+	unmet=$(config_unmet "$b/test.fragment" "$b/.config" "$src")
+	unmet=$(printf '%s' "$unmet" | tr '\n' ' ')
 	if [ -n "$unmet" ]; then
 		info "the test kernel's config lacks $unmet(dependencies not met on $ARCH): fix kunit/*.kunitconfig or tools/e2e/kernel*.config"
 		return 1

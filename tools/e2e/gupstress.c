@@ -462,7 +462,7 @@ int main(int argc, char **argv)
 	acq = vmstat("nr_foll_pin_acquired") - acq0;
 	rel = vmstat("nr_foll_pin_released") - rel0;
 	if (scan0 < 0) {
-		printf("compaction (/proc/sys/vm/compact_memory written %ld times): no counters in /proc/vmstat (VM_EVENT_COUNTERS off)\n",
+		printf("compaction (/proc/sys/vm/compact_memory written %ld times): no compaction counters in /proc/vmstat (VM_EVENT_COUNTERS or COMPACTION off)\n",
 		       atomic_load(&compaction_tries));
 	} else {
 		scanned = vmstat("compact_migrate_scanned") - scan0;
@@ -485,12 +485,12 @@ int main(int argc, char **argv)
 		       atomic_load(&stuck_readonly));
 	else if (!atomic_load(&pins) || !atomic_load(&checks))
 		printf("fail:nothing was pinned\n");
+	else if (vm && (acq0 < 0 || acq != rel))
+		printf("fail:pins leaked: %ld pages acquired, %ld released\n", acq, rel);
 	else if (!faults && !atomic_load(&compaction_tries))
 		printf("fail:compaction was never triggered (no writable /proc/sys/vm/compact_memory: PROC_SYSCTL?)\n");
 	else if (!faults && scan0 >= 0 && !scanned)
 		printf("fail:compaction was triggered but scanned no page to migrate\n");
-	else if (vm && (acq0 < 0 || acq != rel))
-		printf("fail:pins leaked: %ld pages acquired, %ld released\n", acq, rel);
 	else
 		printf("ok\n");
 	return 0;

@@ -34,10 +34,11 @@ gupstress_verdict() {
 	verdict=$(tail -n 1 "$1")
 	pins_settle
 	echo "since boot: nr_foll_pin_acquired $acq, nr_foll_pin_released $rel"
-	if [ "$verdict" != ok ]; then
+	# A leak first: another failure must not hide it.
+	if [ -z "$acq" ] || [ "$acq" != "$rel" ]; then
+		echo "fail:pins leaked: $acq pages pinned since boot, $rel released${verdict:+ (gupstress: $verdict)}"
+	elif [ "$verdict" != ok ]; then
 		echo "${verdict:-fail:gupstress printed nothing ($(cat "$2"))}"
-	elif [ -z "$acq" ] || [ "$acq" != "$rel" ]; then
-		echo "fail:pins leaked: $acq pages pinned since boot, $rel released"
 	else
 		echo ok
 	fi

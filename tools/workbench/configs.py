@@ -17,7 +17,7 @@ there, and this module finds both:
 
 Command line (lib.sh, config_unmet; make selftest):
 
-  python3 -m workbench.configs unmet FRAGMENT DOTCONFIG SRCTREE
+  python3 -m workbench.configs unmet FRAGMENT DOTCONFIG SRCTREE [--undefined]
   python3 -m workbench.configs conflicts FILE...
 """
 
@@ -33,6 +33,8 @@ from typing import Iterable
 SET = re.compile(r'^(CONFIG_[A-Za-z0-9_]+)=(.*)$')
 NOT_SET = re.compile(r'^# (CONFIG_[A-Za-z0-9_]+) is not set$')
 KCONFIG_SYMBOL = re.compile(r'^\s*(?:menu)?config\s+([A-Za-z0-9_]+)\s*$')
+# Kconfig reads a bool or tristate by its first character: "=y # why" is y.
+TRISTATE = re.compile(r'^([ymn])(?:\s|#|$)')
 
 
 def parse(lines: Iterable[str]) -> list[tuple[str, str]]:
@@ -43,7 +45,8 @@ def parse(lines: Iterable[str]) -> list[tuple[str, str]]:
         line = raw.strip()
         m = SET.match(line)
         if m:
-            out.append((m.group(1), m.group(2)))
+            t = TRISTATE.match(m.group(2))
+            out.append((m.group(1), t.group(1) if t else m.group(2)))
             continue
         m = NOT_SET.match(line)
         if m:
@@ -86,6 +89,13 @@ def unmet(fragment: list[tuple[str, str]], dotconfig: list[tuple[str, str]],
                   and opt[len('CONFIG_'):] in symbols)
 
 
+def undefined(fragment: list[tuple[str, str]], symbols: set[str]) -> list[str]:
+    """The y/m options of FRAGMENT that SYMBOLS (the tree's Kconfig) does not
+    define at all: a typo, or a symbol another version renamed."""
+    return sorted({f'{opt}={val}' for opt, val in fragment
+                   if val in ('y', 'm') and opt[len('CONFIG_'):] not in symbols})
+
+
 def conflicts(files: list[tuple[str, list[tuple[str, str]]]]) -> list[str]:
     """Options that two of FILES (name, assignments), concatenated in this
     order, set to different values: one line each, naming every setting."""
@@ -108,12 +118,18 @@ def main(argv: list[str] | None = None) -> int:
     u.add_argument('fragment')
     u.add_argument('dotconfig')
     u.add_argument('srctree')
+    u.add_argument('--undefined', action='store_true',
+                   help='also name the options the tree does not define at all')
     c = sub.add_parser('conflicts', help='options the FILEs set differently')
     c.add_argument('files', nargs='+')
     args = ap.parse_args(argv)
     if args.cmd == 'unmet':
-        for line in unmet(read(args.fragment), read(args.dotconfig), kconfig_symbols(args.srctree)):
+        frag, syms = read(args.fragment), kconfig_symbols(args.srctree)
+        for line in unmet(frag, read(args.dotconfig), syms):
             print(line)
+        if args.undefined:
+            for line in undefined(frag, syms):
+                print(f'{line} (no Kconfig of the tree defines it)')
         return 0
     found = conflicts([(f, read(f)) for f in args.files])
     for line in found:

@@ -67,6 +67,14 @@ class Configs(unittest.TestCase):
         # does not define and values other than y/m are not asked for.
         self.assertEqual(configs.unmet(frag, dot, syms), ['CONFIG_GUP_TEST=m', 'CONFIG_INET=y'])
 
+    def test_a_tristate_is_read_by_its_first_character(self) -> None:
+        self.assertEqual(configs.parse(['CONFIG_A=y # why', 'CONFIG_B=m\t', 'CONFIG_C=yes']),
+                         [('CONFIG_A', 'y'), ('CONFIG_B', 'm'), ('CONFIG_C', 'yes')])
+
+    def test_undefined_names_what_no_kconfig_defines(self) -> None:
+        frag = configs.parse(['CONFIG_NET=y', 'CONFIG_NETT=y', '# CONFIG_GONE is not set'])
+        self.assertEqual(configs.undefined(frag, {'NET'}), ['CONFIG_NETT=y'])
+
     def test_unmet_takes_the_last_setting_of_an_option(self) -> None:
         frag = configs.parse(['CONFIG_INET=y', '# CONFIG_INET is not set'])
         self.assertEqual(configs.unmet(frag, [], {'INET'}), [])
