@@ -183,6 +183,19 @@ class Figures(Scratch):
         self.assertEqual(lines[-1], 'Base: x')
 
 
+class Warm(unittest.TestCase):
+    def test_what_counts_as_built_anew(self) -> None:
+        from workbench.figures import rebuilt
+        for how in ('ran', 'booted (always); build reused: same tree, configs, compilers',
+                    'ran: 55 of 55 verdicts reused', 'reused: all 55 steps, same trees, configs, compilers',
+                    'booted (always); kernels: 2 of 2 reused', 'ran: 55 reused, 0 built'):
+            self.assertFalse(rebuilt(how), how)
+        for how in ('built (ccache 1209 hits, 5 misses), booted (always)', 'ran: 54 of 55 verdicts reused',
+                    'booted (always); kernels: 1 of 2 reused', 'ran: 0 reused, 52 built',
+                    'ran: no recorded pass with this key'):
+            self.assertTrue(rebuilt(how), how)
+
+
 class Clients(Scratch):
     def test_a_clients_step_counts_its_rows(self) -> None:
         # make clients writes its rows as make e2e does (report.py func,
