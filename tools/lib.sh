@@ -336,10 +336,17 @@ kunit_exec_parse() {
 test_fragment() { # ARCH
 	local f
 	qemu_kconfig "$1"
-	for f in $(kunit_configs "$1"); do cat "$f"; done
-	cat "$REPO/tools/e2e/kernel.config" "$REPO/tools/e2e/kernel-$1.config"
-	[ ! -f "$REPO/tools/e2e/test-$1.config" ] || cat "$REPO/tools/e2e/test-$1.config"
-	[ -z "${TEST_FRAGMENT_EXTRA:-}" ] || cat "$TEST_FRAGMENT_EXTRA"
+	for f in $(test_fragment_files "$1"); do cat "$f"; done
+}
+
+# The files of test_fragment after the QEMU config's options, in their
+# order, a path a line (make selftest checks them for conflicts).
+test_fragment_files() { # ARCH
+	kunit_configs "$1"
+	echo "$REPO/tools/e2e/kernel.config"
+	echo "$REPO/tools/e2e/kernel-$1.config"
+	[ ! -f "$REPO/tools/e2e/test-$1.config" ] || echo "$REPO/tools/e2e/test-$1.config"
+	[ -z "${TEST_FRAGMENT_EXTRA:-}" ] || echo "$TEST_FRAGMENT_EXTRA"
 }
 
 # The kunitconfigs of arch $1, a path a line: the suites with their

@@ -32,9 +32,7 @@ E2E=$REPO/tools/e2e
 for a in x86_64 arm64 s390; do
 	qemu_kconfig "$a" >"$tmp/kunit-qemu-$a.config"
 	files=("$tmp/kunit-qemu-$a.config")
-	mapfile -t -O 1 files < <(kunit_configs "$a")
-	files+=("$E2E/kernel.config" "$E2E/kernel-$a.config")
-	[ ! -f "$E2E/test-$a.config" ] || files+=("$E2E/test-$a.config")
+	mapfile -t -O 1 files < <(test_fragment_files "$a")
 	for k in test soak check; do
 		case $k in
 		soak) [ -f "$E2E/soak-$a.config" ] || continue
